@@ -1,0 +1,28 @@
+using System;
+
+namespace Gen;
+
+/// <summary>Built-in metrics, with Keras 3's definitions (weighted means over all batches of an epoch).</summary>
+public enum MetricKind
+{
+    MeanAbsoluteError,
+    MeanSquaredError,
+    RootMeanSquaredError,
+    /// <summary>Exact equality of prediction and target.</summary>
+    Accuracy,
+    /// <summary>(ŷ &gt; 0.5) == y, a strict comparison.</summary>
+    BinaryAccuracy,
+    /// <summary>argmax(ŷ) == argmax(y).</summary>
+    CategoricalAccuracy,
+    /// <summary>argmax(ŷ) == y for integer labels.</summary>
+    SparseCategoricalAccuracy,
+}
+
+/// <summary>The metrics reported by <c>Fit</c> and <c>Evaluate</c>, in the order given.</summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
+public sealed class MetricsAttribute : Attribute
+{
+    public MetricsAttribute(params MetricKind[] metrics) => Metrics = metrics;
+
+    public MetricKind[] Metrics { get; }
+}

@@ -1,0 +1,65 @@
+namespace Gen;
+
+/// <summary>
+/// Keras's Adam: with t = iterations + 1 and α = η·√(1 − β₂ᵗ)/(1 − β₁ᵗ),
+/// m ← m + (g − m)(1 − β₁), v ← v + (g² − v)(1 − β₂), (amsgrad: v̂ ← max(v̂, v), used for v),
+/// w ← w − α·m/(√v + ε). Epsilon is added to the uncorrected √v ("epsilon hat"), as Keras does.
+/// </summary>
+public sealed class Adam : Optimizer
+{
+    private float[] _m = [], _v = [], _vMax = [];
+
+    public Adam(float learningRate = 0.001f, float beta1 = 0.9f, float beta2 = 0.999f, float epsilon = 1e-7f, bool amsgrad = false)
+        : base(learningRate)
+    {
+        if (!(beta1 >= 0f && beta1 < 1f)) throw new ArgumentOutOfRangeException(nameof(beta1), beta1, "Expected beta1 in [0, 1).");
+        if (!(beta2 >= 0f && beta2 < 1f)) throw new ArgumentOutOfRangeException(nameof(beta2), beta2, "Expected beta2 in [0, 1).");
+        if (!(epsilon >= 0f)) throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, "Expected epsilon >= 0.");
+        Beta1 = beta1;
+        Beta2 = beta2;
+        Epsilon = epsilon;
+        Amsgrad = amsgrad;
+    }
+
+    public float Beta1 { get; }
+    public float Beta2 { get; }
+    public float Epsilon { get; }
+    public bool Amsgrad { get; }
+
+    protected override void Build(int length)
+    {
+        _m = new float[length];
+        _v = new float[length];
+        if (Amsgrad) _vMax = new float[length];
+    }
+
+    protected override void UpdateStep(Span<float> parameters, ReadOnlySpan<float> gradients, float learningRate, long iteration)
+    {
+        // Keras computes the bias correction in float32 from the float32 betas.
+        float t = iteration + 1;
+        float alpha = learningRate * MathF.Sqrt(1f - MathF.Pow(Beta2, t)) / (1f - MathF.Pow(Beta1, t));
+        float oneMinusB1 = 1f - Beta1, oneMinusB2 = 1f - Beta2, eps = Epsilon;
+        var m = _m.AsSpan(0, parameters.Length);
+        var v = _v.AsSpan(0, parameters.Length);
+        if (Amsgrad)
+        {
+            var vMax = _vMax.AsSpan(0, parameters.Length);
+            for (int i = 0; i < parameters.Length; i++)
+            {
+                float g = gradients[i];
+                m[i] += (g - m[i]) * oneMinusB1;
+                v[i] += (g * g - v[i]) * oneMinusB2;
+                vMax[i] = Math.Max(vMax[i], v[i]);
+                parameters[i] -= alpha * m[i] / (MathF.Sqrt(vMax[i]) + eps);
+            }
+            return;
+        }
+        for (int i = 0; i < parameters.Length; i++)
+        {
+            float g = gradients[i];
+            m[i] += (g - m[i]) * oneMinusB1;
+            v[i] += (g * g - v[i]) * oneMinusB2;
+            parameters[i] -= alpha * m[i] / (MathF.Sqrt(v[i]) + eps);
+        }
+    }
+}
