@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Numerics.Tensors;
 
 namespace Gen;
@@ -19,7 +20,10 @@ public readonly struct Features
 
     /// <summary>Checks the data and copies it into one row-major buffer of <c>rows × width</c> floats.</summary>
     /// <exception cref="ArgumentException">Null or empty data, ragged rows, a width other than <paramref name="width"/>, NaN or infinity.</exception>
-    public float[] Flatten(int width, string paramName, out int rows) => DataChecks.Flatten(_source, width, paramName, allowVector: false, out rows);
+    public float[] Flatten(int width, string paramName, out int rows) => DataChecks.Flatten(_source, width, paramName, paramName, allowVector: false, out rows);
+
+    /// <summary>As <see cref="Flatten(int, string, out int)"/>, naming the data <paramref name="displayName"/> in messages (e.g. "validationData.X").</summary>
+    internal float[] Flatten(int width, string paramName, string displayName, out int rows) => DataChecks.Flatten(_source, width, paramName, displayName, allowVector: false, out rows);
 }
 
 /// <summary>
@@ -38,73 +42,126 @@ public readonly struct Targets
     public static implicit operator Targets(int[] y) => new(y);
 
     /// <summary>Checks the data and copies it into one row-major buffer of <c>rows × width</c> floats.</summary>
-    public float[] Flatten(int width, string paramName, out int rows) => DataChecks.Flatten(_source, width, paramName, allowVector: true, out rows);
+    public float[] Flatten(int width, string paramName, out int rows) => DataChecks.Flatten(_source, width, paramName, paramName, allowVector: true, out rows);
+
+    /// <summary>As <see cref="Flatten(int, string, out int)"/>, naming the data <paramref name="displayName"/> in messages (e.g. "validationData.Y").</summary>
+    internal float[] Flatten(int width, string paramName, string displayName, out int rows) => DataChecks.Flatten(_source, width, paramName, displayName, allowVector: true, out rows);
 }
 
+/// <summary>
+/// The run-time checks on user data. Each failure is an <see cref="ArgumentException"/> (or
+/// <see cref="ArgumentOutOfRangeException"/>) that names the argument, the expected and the actual value;
+/// nothing is truncated, padded or broadcast. Messages format numbers with the invariant culture.
+/// </summary>
 internal static class DataChecks
 {
-    public static float[] Flatten(object? source, int width, string paramName, bool allowVector, out int rows)
+    private static readonly IFormatProvider Invariant = CultureInfo.InvariantCulture;
+
+    public static float[] Flatten(object? source, int width, string paramName, string name, bool allowVector, out int rows)
     {
         float[] data;
         int actualWidth;
         switch (source)
         {
             case null:
-                throw new ArgumentNullException(paramName);
+                throw new ArgumentNullException(paramName, $"{name} is null: expected at least one sample.");
             case float[,] m:
                 rows = m.GetLength(0);
                 actualWidth = m.GetLength(1);
-                CheckShape(rows, actualWidth, width, paramName);
+                CheckShape(rows, actualWidth, width, paramName, name);
                 data = new float[rows * width];
                 Buffer.BlockCopy(m, 0, data, 0, data.Length * sizeof(float));
                 break;
             case float[][] jagged:
                 rows = jagged.Length;
-                if (rows == 0) throw new ArgumentException($"{paramName} is empty: expected at least one sample.", paramName);
+                CheckShape(rows, width, width, paramName, name);
                 data = new float[rows * width];
                 for (int r = 0; r < rows; r++)
                 {
-                    var row = jagged[r] ?? throw new ArgumentException($"{paramName}[{r}] is null.", paramName);
+                    var row = jagged[r] ?? throw new ArgumentException($"{name}[{r}] is null: expected {width} values.", paramName);
                     if (row.Length != width)
-                        throw new ArgumentException($"{paramName}[{r}] has {row.Length} values; expected {width} per sample.", paramName);
+                        throw new ArgumentException($"{name}[{r}] has {row.Length} values; expected {width} per sample.", paramName);
                     row.CopyTo(data, r * width);
                 }
                 break;
             case Tensor<float> t:
-                if (t.Rank < 1) throw new ArgumentException($"{paramName} has rank 0: expected a first dimension of samples.", paramName);
+                if (t.Rank < 1) throw new ArgumentException($"{name} has rank 0: expected a first dimension of samples.", paramName);
                 rows = (int)t.Lengths[0];
                 actualWidth = rows == 0 ? 0 : (int)(t.FlattenedLength / rows);
                 if (t.Rank == 1 && allowVector) actualWidth = 1;
-                CheckShape(rows, actualWidth, width, paramName);
+                CheckShape(rows, actualWidth, width, paramName, name);
                 data = new float[rows * width];
                 t.FlattenTo(data);
                 break;
             case float[] v when allowVector:
                 rows = v.Length;
-                CheckShape(rows, 1, width, paramName);
+                CheckShape(rows, 1, width, paramName, name);
                 data = (float[])v.Clone();
                 break;
             case int[] labels when allowVector:
                 rows = labels.Length;
-                CheckShape(rows, 1, width, paramName);
+                CheckShape(rows, 1, width, paramName, name);
                 data = new float[rows];
                 for (int i = 0; i < rows; i++) data[i] = labels[i];
                 return data;
             default:
-                throw new ArgumentException($"{paramName} has an unsupported type {source.GetType().Name}.", paramName);
+                throw new ArgumentException($"{name} has an unsupported type {source.GetType().Name}.", paramName);
         }
-        for (int i = 0; i < data.Length; i++)
-        {
-            if (!float.IsFinite(data[i]))
-                throw new ArgumentException($"{paramName} holds {data[i]} at sample {i / width}, feature {i % width}: expected finite values.", paramName);
-        }
+        CheckFinite(data, width, paramName, name);
         return data;
     }
 
-    private static void CheckShape(int rows, int actualWidth, int width, string paramName)
+    private static void CheckShape(int rows, int actualWidth, int width, string paramName, string name)
     {
-        if (rows == 0) throw new ArgumentException($"{paramName} is empty: expected at least one sample.", paramName);
+        if (rows == 0) throw new ArgumentException($"{name} is empty: expected at least 1 sample; got 0.", paramName);
         if (actualWidth != width)
-            throw new ArgumentException($"{paramName} has {actualWidth} values per sample; expected {width}.", paramName);
+            throw new ArgumentException($"{name} has {actualWidth} values per sample; expected {width}.", paramName);
+        if ((long)rows * width > Array.MaxLength)
+            throw new ArgumentException($"{name} holds {(long)rows * width} values; at most {Array.MaxLength} fit in one buffer.", paramName);
+    }
+
+    /// <summary>Throws unless every value is finite; the message gives the first bad sample and feature.</summary>
+    public static void CheckFinite(ReadOnlySpan<float> data, int width, string paramName, string name)
+    {
+        if (TensorPrimitives.IsFiniteAll(data)) return;
+        for (int i = 0; i < data.Length; i++)
+        {
+            if (!float.IsFinite(data[i]))
+                throw new ArgumentException(string.Create(Invariant,
+                    $"{name} holds {data[i]} at sample {i / width}, feature {i % width}: expected finite values."), paramName);
+        }
+    }
+
+    /// <summary>Throws unless the two sample counts agree.</summary>
+    public static void CheckSameCount(int actual, int expected, string paramName, string name, string reference)
+    {
+        if (actual != expected)
+            throw new ArgumentException($"{name} has {actual} samples; expected {expected}, as {reference}.", paramName);
+    }
+
+    /// <summary>Throws unless each label is a whole number in [0, classes).</summary>
+    public static void CheckLabels(ReadOnlySpan<float> labels, int classes, string paramName, string name)
+    {
+        for (int i = 0; i < labels.Length; i++)
+        {
+            float label = labels[i];
+            if (!(label >= 0 && label < classes && label == MathF.Floor(label)))
+                throw new ArgumentOutOfRangeException(paramName, label, string.Create(Invariant,
+                    $"{name}[{i}] is {label}: expected a whole-number class label in [0, {classes})."));
+        }
+    }
+
+    /// <summary>Throws unless there is one finite, non-negative weight per sample.</summary>
+    public static void CheckWeights(ReadOnlySpan<float> weights, int samples, string paramName, string name)
+    {
+        if (weights.Length != samples)
+            throw new ArgumentException($"{name} has {weights.Length} values; expected {samples}, one per sample.", paramName);
+        if (TensorPrimitives.IsFiniteAll(weights) && TensorPrimitives.Min(weights) >= 0) return;
+        for (int i = 0; i < weights.Length; i++)
+        {
+            if (!(float.IsFinite(weights[i]) && weights[i] >= 0))
+                throw new ArgumentOutOfRangeException(paramName, weights[i], string.Create(Invariant,
+                    $"{name}[{i}] is {weights[i]}: expected a finite weight >= 0."));
+        }
     }
 }

@@ -1,107 +1,343 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace Gen;
 
 /// <summary>
 /// The training, evaluation and prediction loops shared by every generated model (Keras's <c>fit</c>,
-/// <c>evaluate</c>, <c>predict</c>, <c>train_on_batch</c>, <c>test_on_batch</c>).
+/// <c>evaluate</c>, <c>predict</c>, <c>train_on_batch</c>, <c>test_on_batch</c>), with Keras 3's semantics:
+/// <list type="bullet">
+/// <item>a validation split takes the last samples, before any shuffling;</item>
+/// <item>the training samples are shuffled every epoch by a counter-based generator (Philox, key = seed, stream = epoch),
+/// so a seed gives the same order on any machine; the last, partial batch is kept;</item>
+/// <item>an epoch's loss is the mean of the batch losses weighted by batch size; metrics accumulate over the
+/// epoch from each step's forward pass (before that step's update) and are reset at each epoch start.</item>
+/// </list>
+/// Data are checked before anything runs: a wrong shape, a sample count that does not match, NaN or infinity,
+/// a class label out of range or a bad sample weight is an <see cref="ArgumentException"/> naming the argument.
+/// After the first step the per-step work allocates nothing on the managed heap.
 /// </summary>
 public static class Trainer
 {
+    /// <summary>
+    /// Trains the model for <paramref name="epochs"/> passes over the data (Keras's <c>fit</c>) and returns the
+    /// per-epoch loss and metrics: "loss", each metric's name, then "val_loss" and "val_" + each name when
+    /// there are validation data.
+    /// </summary>
+    /// <param name="validationSplit">0, or the fraction in (0, 1) of samples, taken from the end before shuffling, to hold out for validation.</param>
+    /// <param name="validationData">Validation samples given separately (not together with <paramref name="validationSplit"/>).</param>
+    /// <param name="shuffle">Whether to shuffle the training samples at each epoch.</param>
+    /// <param name="seed">The shuffle's key (0 when null): the same seed gives the same order everywhere.</param>
+    /// <param name="verbose">0 silent, 1 a progress bar, 2 one line per epoch.</param>
+    /// <param name="sampleWeight">One finite, non-negative weight per sample of <paramref name="x"/>, or null for all ones.</param>
     public static History Fit(IModel model, Features x, Targets y, int epochs = 1, int batchSize = 32,
         double validationSplit = 0, (Features X, Targets Y)? validationData = null, bool shuffle = true,
         int? seed = null, int verbose = 1, float[]? sampleWeight = null)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(epochs, 0);
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(batchSize, 0);
-        float[] xs = x.Flatten(model.InputSize, nameof(x), out int n);
-        float[] ys = y.Flatten(model.TargetSize, nameof(y), out int ny);
-        if (ny != n) throw new ArgumentException($"y has {ny} samples; expected {n}, as x.", nameof(y));
-        var history = new History();
+        ArgumentNullException.ThrowIfNull(model);
+        if (verbose is < 0 or > 2)
+            throw new ArgumentOutOfRangeException(nameof(verbose), verbose, $"Expected verbose 0 (silent), 1 (progress bar) or 2 (one line per epoch); got {verbose}.");
+        return Fit(model, x, y, epochs, batchSize, validationSplit, validationData, shuffle, seed, sampleWeight, ProgressDisplay.ForConsole(verbose));
+    }
+
+    internal static History Fit(IModel model, Features x, Targets y, int epochs, int batchSize, double validationSplit,
+        (Features X, Targets Y)? validationData, bool shuffle, int? seed, float[]? sampleWeight, ProgressDisplay display)
+    {
+        CheckPositive(epochs, nameof(epochs), "epoch");
+        CheckPositive(batchSize, nameof(batchSize), "sample per batch");
+        if (!(validationSplit == 0 || (validationSplit > 0 && validationSplit < 1)))
+            throw new ArgumentOutOfRangeException(nameof(validationSplit), validationSplit, string.Create(CultureInfo.InvariantCulture,
+                $"Expected a validation split of 0 or a fraction in (0, 1); got {validationSplit}."));
+        if (validationData is not null && validationSplit != 0)
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                $"Give validationData or validationSplit, not both; got validationData and validationSplit {validationSplit}."), nameof(validationData));
+
+        var all = SampleSet.Load(model, x, y, sampleWeight, nameof(x), nameof(y), nameof(x), nameof(y));
+        SampleSet train = all, validation = default;
+        if (validationSplit > 0)
+        {
+            // Keras's train_validation_split: the last samples, before any shuffling.
+            int splitAt = (int)Math.Floor(all.Count * (1.0 - validationSplit));
+            if (splitAt == 0 || splitAt == all.Count)
+                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                    $"A validation split of {validationSplit} of {all.Count} samples leaves {splitAt} for training and {all.Count - splitAt} for validation; expected at least 1 of each."),
+                    nameof(validationSplit));
+            train = all.Slice(0, splitAt);
+            validation = all.Slice(splitAt, all.Count - splitAt);
+        }
+        else if (validationData is { } vd)
+        {
+            validation = SampleSet.Load(model, vd.X, vd.Y, null, nameof(validationData), nameof(validationData), "validationData.X", "validationData.Y");
+        }
+        bool validate = validation.Count > 0;
+
         var metrics = model.CreateMetrics();
+        var validationMetrics = validate ? model.CreateMetrics() : [];
+        string[] names = LogNames(metrics, validate);
+        float[] logs = new float[names.Length];
+        int trainLogs = 1 + metrics.Length;
+        var history = new History();
+
+        int inputSize = model.InputSize, targetSize = model.TargetSize;
+        int n = train.Count;
+        int steps = (n + batchSize - 1) / batchSize;
+        int capacity = Math.Min(batchSize, n);
+        float[] xb = new float[capacity * inputSize], yb = new float[capacity * targetSize];
+        float[] wb = train.HasWeights ? new float[capacity] : [];
         int[] order = new int[n];
-        for (int i = 0; i < n; i++) order[i] = i;
-        float[] xb = new float[batchSize * model.InputSize], yb = new float[batchSize * model.TargetSize];
+        ulong key = unchecked((ulong)(seed ?? 0));
+
+        display.OnTrainBegin(epochs, steps);
         for (int epoch = 0; epoch < epochs; epoch++)
         {
-            if (shuffle)
-                for (int i = n - 1; i > 0; i--)
-                {
-                    int j = Philox.NextInt((ulong)(seed ?? 0), (ulong)i, (ulong)epoch, i + 1);
-                    (order[i], order[j]) = (order[j], order[i]);
-                }
+            Permute(order, shuffle, key, (ulong)epoch);
             foreach (var m in metrics) m.Reset();
+            display.OnEpochBegin(epoch);
             double lossSum = 0;
-            for (int start = 0; start < n; start += batchSize)
+            long seen = 0;
+            for (int step = 0; step < steps; step++)
             {
-                int b = Math.Min(batchSize, n - start);
-                for (int r = 0; r < b; r++)
-                {
-                    xs.AsSpan(order[start + r] * model.InputSize, model.InputSize).CopyTo(xb.AsSpan(r * model.InputSize));
-                    ys.AsSpan(order[start + r] * model.TargetSize, model.TargetSize).CopyTo(yb.AsSpan(r * model.TargetSize));
-                }
-                var xSpan = xb.AsSpan(0, b * model.InputSize);
-                var ySpan = yb.AsSpan(0, b * model.TargetSize);
-                float loss = model.ComputeGradients(xSpan, ySpan, default, b);
-                foreach (var m in metrics) m.Update(model.Output, ySpan, default, b);
+                int start = step * batchSize, b = Math.Min(batchSize, n - start);
+                var rows = order.AsSpan(start, b);
+                var xs = xb.AsSpan(0, b * inputSize);
+                var ys = yb.AsSpan(0, b * targetSize);
+                var ws = wb.AsSpan(0, train.HasWeights ? b : 0);
+                train.Gather(rows, xs, ys, ws, inputSize, targetSize);
+
+                float loss = model.ComputeGradients(xs, ys, ws, b);
+                // Keras computes the metrics on the step's forward pass, before the update.
+                var output = model.Output;
+                foreach (var m in metrics) m.Update(output, ys, ws, b);
                 model.Optimizer.Apply(model.Parameters, model.Gradients);
+
+                // Keras 3's loss tracker weights each batch's loss by the batch size.
                 lossSum += (double)loss * b;
+                seen += b;
+                if (display.StepDone(step + 1))
+                {
+                    FillTrainingLogs(logs, lossSum / seen, metrics);
+                    display.OnBatchEnd(step + 1, names.AsSpan(0, trainLogs), logs.AsSpan(0, trainLogs));
+                }
             }
-            history.Add("loss", (float)(lossSum / n));
-            foreach (var m in metrics) history.Add(m.Name, m.Result());
-            if (verbose > 0)
-                Console.WriteLine($"Epoch {epoch + 1}/{epochs} - loss: {lossSum / n:F4}" + string.Concat(metrics.Select(m => $" - {m.Name}: {m.Result():F4}")));
+            FillTrainingLogs(logs, lossSum / seen, metrics);
+            if (validate)
+            {
+                logs[trainLogs] = (float)EvaluateCore(model, validation, batchSize, validationMetrics);
+                for (int i = 0; i < validationMetrics.Length; i++) logs[trainLogs + 1 + i] = validationMetrics[i].Result();
+            }
+            for (int i = 0; i < names.Length; i++) history.Add(names[i], logs[i]);
+            display.OnEpochEnd(names, logs);
         }
         return history;
     }
 
+    /// <summary>
+    /// The loss and metrics over all samples, in batches of <paramref name="batchSize"/> in order, in inference
+    /// mode (Keras's <c>evaluate</c>). The loss is the mean of the batch losses weighted by batch size.
+    /// </summary>
     public static Evaluation Evaluate(IModel model, Features x, Targets y, int batchSize = 32, float[]? sampleWeight = null)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(batchSize, 0);
-        float[] xs = x.Flatten(model.InputSize, nameof(x), out int n);
-        float[] ys = y.Flatten(model.TargetSize, nameof(y), out int ny);
-        if (ny != n) throw new ArgumentException($"y has {ny} samples; expected {n}, as x.", nameof(y));
-        var metrics = model.CreateMetrics();
-        double lossSum = 0;
-        float[] grad = [];
-        for (int start = 0; start < n; start += batchSize)
-        {
-            int b = Math.Min(batchSize, n - start);
-            var xSpan = xs.AsSpan(start * model.InputSize, b * model.InputSize);
-            var ySpan = ys.AsSpan(start * model.TargetSize, b * model.TargetSize);
-            model.Forward(xSpan, b);
-            float loss = model.Loss.Compute(model.Output, ySpan, default, b, grad);
-            foreach (var m in metrics) m.Update(model.Output, ySpan, default, b);
-            lossSum += (double)loss * b;
-        }
-        return new Evaluation((float)(lossSum / n), metrics.Select(m => m.Name).ToArray(), metrics.Select(m => m.Result()).ToArray());
+        ArgumentNullException.ThrowIfNull(model);
+        CheckPositive(batchSize, nameof(batchSize), "sample per batch");
+        var data = SampleSet.Load(model, x, y, sampleWeight, nameof(x), nameof(y), nameof(x), nameof(y));
+        return ToEvaluation(model, data, batchSize);
     }
 
+    /// <summary>The model's predictions, <c>samples × OutputSize</c>, computed in batches in inference mode (Keras's <c>predict</c>).</summary>
     public static float[,] Predict(IModel model, Features x, int batchSize = 32)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(batchSize, 0);
-        float[] xs = x.Flatten(model.InputSize, nameof(x), out int n);
-        var result = new float[n, model.OutputSize];
+        ArgumentNullException.ThrowIfNull(model);
+        CheckPositive(batchSize, nameof(batchSize), "sample per batch");
+        int inputSize = model.InputSize, outputSize = model.OutputSize;
+        float[] xs = x.Flatten(inputSize, nameof(x), out int n);
+        var result = new float[n, outputSize];
+        var flat = MemoryMarshal.CreateSpan(ref Unsafe.As<byte, float>(ref MemoryMarshal.GetArrayDataReference(result)), result.Length);
         for (int start = 0; start < n; start += batchSize)
         {
             int b = Math.Min(batchSize, n - start);
-            model.Forward(xs.AsSpan(start * model.InputSize, b * model.InputSize), b);
-            for (int r = 0; r < b; r++)
-                for (int j = 0; j < model.OutputSize; j++) result[start + r, j] = model.Output[r * model.OutputSize + j];
+            model.Forward(xs.AsSpan(start * inputSize, b * inputSize), b);
+            var output = model.Output;
+            if (output.Length != b * outputSize)
+                throw new InvalidOperationException($"The model left {output.Length} predictions for a batch of {b}; expected {b} × {outputSize} = {b * outputSize}.");
+            output.CopyTo(flat.Slice(start * outputSize, b * outputSize));
         }
         return result;
     }
 
-    /// <summary>One optimizer step on one batch (Keras's <c>train_on_batch</c>); returns the batch loss.</summary>
+    /// <summary>One optimizer step on one batch (Keras's <c>train_on_batch</c>); returns the batch loss before the update.</summary>
     public static float TrainStep(IModel model, Features x, Targets y, float[]? sampleWeight = null)
     {
-        float[] xs = x.Flatten(model.InputSize, nameof(x), out int n);
-        float[] ys = y.Flatten(model.TargetSize, nameof(y), out int ny);
-        if (ny != n) throw new ArgumentException($"y has {ny} samples; expected {n}, as x.", nameof(y));
-        float loss = model.ComputeGradients(xs, ys, sampleWeight, n);
+        ArgumentNullException.ThrowIfNull(model);
+        var data = SampleSet.Load(model, x, y, sampleWeight, nameof(x), nameof(y), nameof(x), nameof(y));
+        return Step(model, data.XRows(0, data.Count, model.InputSize), data.YRows(0, data.Count, model.TargetSize),
+            data.WeightRows(0, data.Count), data.Count);
+    }
+
+    /// <summary>
+    /// One optimizer step on one batch held in spans: <paramref name="x"/> is <c>batch × InputSize</c> floats,
+    /// <paramref name="y"/> <c>batch × TargetSize</c>, <paramref name="sampleWeight"/> empty (all ones) or one
+    /// weight per sample. Computes the gradients, then applies the optimizer; returns the batch loss before the
+    /// update. Checks the lengths and values as the other entry points do and allocates nothing.
+    /// </summary>
+    public static float TrainStep(IModel model, ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> sampleWeight, int batch)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        CheckPositive(batch, nameof(batch), "sample");
+        CheckLength(x.Length, batch, model.InputSize, nameof(x), "InputSize");
+        CheckLength(y.Length, batch, model.TargetSize, nameof(y), "TargetSize");
+        DataChecks.CheckFinite(x, model.InputSize, nameof(x), nameof(x));
+        DataChecks.CheckFinite(y, model.TargetSize, nameof(y), nameof(y));
+        if (model.SparseTargets) DataChecks.CheckLabels(y, model.OutputSize, nameof(y), nameof(y));
+        if (!sampleWeight.IsEmpty) DataChecks.CheckWeights(sampleWeight, batch, nameof(sampleWeight), nameof(sampleWeight));
+        return Step(model, x, y, sampleWeight, batch);
+    }
+
+    /// <summary>The loss and metrics of one batch, without updating (Keras's <c>test_on_batch</c>).</summary>
+    public static Evaluation TestStep(IModel model, Features x, Targets y, float[]? sampleWeight = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var data = SampleSet.Load(model, x, y, sampleWeight, nameof(x), nameof(y), nameof(x), nameof(y));
+        return ToEvaluation(model, data, data.Count);
+    }
+
+    private static float Step(IModel model, ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> sampleWeight, int batch)
+    {
+        float loss = model.ComputeGradients(x, y, sampleWeight, batch);
         model.Optimizer.Apply(model.Parameters, model.Gradients);
         return loss;
     }
 
-    /// <summary>The loss and metrics of one batch without updating (Keras's <c>test_on_batch</c>).</summary>
-    public static Evaluation TestStep(IModel model, Features x, Targets y, float[]? sampleWeight = null)
-        => Evaluate(model, x, y, int.MaxValue, sampleWeight);
+    private static Evaluation ToEvaluation(IModel model, SampleSet data, int batchSize)
+    {
+        var metrics = model.CreateMetrics();
+        float loss = (float)EvaluateCore(model, data, batchSize, metrics);
+        var names = new string[metrics.Length];
+        var values = new float[metrics.Length];
+        for (int i = 0; i < metrics.Length; i++)
+        {
+            names[i] = metrics[i].Name;
+            values[i] = metrics[i].Result();
+        }
+        return new Evaluation(loss, names, values);
+    }
+
+    /// <summary>Resets <paramref name="metrics"/>, runs every batch in order in inference mode, returns the batch-size-weighted loss.</summary>
+    private static double EvaluateCore(IModel model, SampleSet data, int batchSize, Metric[] metrics)
+    {
+        foreach (var m in metrics) m.Reset();
+        int inputSize = model.InputSize, targetSize = model.TargetSize;
+        double lossSum = 0;
+        for (int start = 0; start < data.Count; start += batchSize)
+        {
+            int b = Math.Min(batchSize, data.Count - start);
+            var ys = data.YRows(start, b, targetSize);
+            var ws = data.WeightRows(start, b);
+            model.Forward(data.XRows(start, b, inputSize), b);
+            var output = model.Output;
+            float loss = model.Loss.Compute(output, ys, ws, b, Span<float>.Empty);
+            foreach (var m in metrics) m.Update(output, ys, ws, b);
+            lossSum += (double)loss * b;
+        }
+        return lossSum / data.Count;
+    }
+
+    /// <summary>
+    /// The identity, then (when shuffling) a Fisher–Yates shuffle whose draws come from Philox under the key
+    /// with the epoch as the stream: each epoch's order is a pure function of (seed, epoch).
+    /// </summary>
+    private static void Permute(Span<int> order, bool shuffle, ulong key, ulong epoch)
+    {
+        for (int i = 0; i < order.Length; i++) order[i] = i;
+        if (!shuffle) return;
+        for (int i = order.Length - 1; i > 0; i--)
+        {
+            int j = Philox.NextInt(key, (ulong)i, epoch, i + 1);
+            (order[i], order[j]) = (order[j], order[i]);
+        }
+    }
+
+    private static string[] LogNames(Metric[] metrics, bool validation)
+    {
+        var names = new string[(1 + metrics.Length) * (validation ? 2 : 1)];
+        names[0] = "loss";
+        for (int i = 0; i < metrics.Length; i++) names[1 + i] = metrics[i].Name;
+        if (validation)
+            for (int i = 0; i <= metrics.Length; i++) names[1 + metrics.Length + i] = "val_" + names[i];
+        return names;
+    }
+
+    private static void FillTrainingLogs(float[] logs, double loss, Metric[] metrics)
+    {
+        logs[0] = (float)loss;
+        for (int i = 0; i < metrics.Length; i++) logs[1 + i] = metrics[i].Result();
+    }
+
+    private static void CheckPositive(int value, string paramName, string unit)
+    {
+        if (value <= 0)
+            throw new ArgumentOutOfRangeException(paramName, value, $"Expected {paramName} of at least 1 {unit}; got {value}.");
+    }
+
+    private static void CheckLength(int actual, int batch, int width, string paramName, string widthName)
+    {
+        if ((long)actual != (long)batch * width)
+            throw new ArgumentException(
+                $"{paramName} holds {actual} floats; expected batch × {widthName} = {batch} × {width} = {(long)batch * width}.", paramName);
+    }
+
+    /// <summary>
+    /// Checked, flattened samples: rows [Start, Start + Count) of <c>X</c> (InputSize floats each), <c>Y</c>
+    /// (TargetSize floats each) and, when given, one weight each.
+    /// </summary>
+    private readonly struct SampleSet
+    {
+        private readonly float[] _x, _y;
+        private readonly float[]? _weights;
+        private readonly int _start;
+
+        private SampleSet(float[] x, float[] y, float[]? weights, int start, int count)
+        {
+            _x = x;
+            _y = y;
+            _weights = weights;
+            _start = start;
+            Count = count;
+        }
+
+        public int Count { get; }
+
+        public bool HasWeights => _weights is not null;
+
+        public static SampleSet Load(IModel model, Features x, Targets y, float[]? sampleWeight,
+            string xParam, string yParam, string xName, string yName)
+        {
+            float[] xs = x.Flatten(model.InputSize, xParam, xName, out int n);
+            float[] ys = y.Flatten(model.TargetSize, yParam, yName, out int ny);
+            DataChecks.CheckSameCount(ny, n, yParam, yName, xName);
+            if (model.SparseTargets) DataChecks.CheckLabels(ys, model.OutputSize, yParam, yName);
+            if (sampleWeight is not null) DataChecks.CheckWeights(sampleWeight, n, nameof(sampleWeight), nameof(sampleWeight));
+            return new SampleSet(xs, ys, sampleWeight, 0, n);
+        }
+
+        public SampleSet Slice(int start, int count) => new(_x, _y, _weights, _start + start, count);
+
+        public ReadOnlySpan<float> XRows(int row, int count, int width) => _x.AsSpan((_start + row) * width, count * width);
+
+        public ReadOnlySpan<float> YRows(int row, int count, int width) => _y.AsSpan((_start + row) * width, count * width);
+
+        public ReadOnlySpan<float> WeightRows(int row, int count) => _weights is null ? default : _weights.AsSpan(_start + row, count);
+
+        /// <summary>Copies the given rows (relative to this set), in that order, into the batch buffers.</summary>
+        public void Gather(ReadOnlySpan<int> rows, Span<float> x, Span<float> y, Span<float> weights, int inputSize, int targetSize)
+        {
+            for (int r = 0; r < rows.Length; r++)
+            {
+                int row = _start + rows[r];
+                _x.AsSpan(row * inputSize, inputSize).CopyTo(x.Slice(r * inputSize, inputSize));
+                _y.AsSpan(row * targetSize, targetSize).CopyTo(y.Slice(r * targetSize, targetSize));
+                if (_weights is not null) weights[r] = _weights[row];
+            }
+        }
+    }
 }
