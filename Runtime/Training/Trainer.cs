@@ -101,6 +101,14 @@ public static class Trainer
         return loss;
     }
 
+    /// <summary>One optimizer step on a batch in row-major buffers; allocates nothing once the model is warm.</summary>
+    public static float TrainStep(IModel model, ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> sampleWeight, int batch)
+    {
+        float loss = model.ComputeGradients(x, y, sampleWeight, batch);
+        model.Optimizer.Apply(model.Parameters, model.Gradients);
+        return loss;
+    }
+
     /// <summary>The loss and metrics of one batch without updating (Keras's <c>test_on_batch</c>).</summary>
     public static Evaluation TestStep(IModel model, Features x, Targets y, float[]? sampleWeight = null)
         => Evaluate(model, x, y, int.MaxValue, sampleWeight);
