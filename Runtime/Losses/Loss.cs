@@ -35,43 +35,57 @@ public abstract class Loss
         if (!gradient.IsEmpty && gradient.Length != yPred.Length)
             throw new ArgumentException($"Expected gradient to hold {yPred.Length} floats; got {gradient.Length}.", nameof(gradient));
 
-        // Keras: sum(l·w) / N, / Σw, or no division. Divide-no-NaN: 0/0 is 0.
+        // Keras: sum(l·w) / N, / Σw, or no division, where N and Σw count only the samples that are not
+        // masked (a mask becomes the weights total/valid). Divide-no-NaN: 0/0 is 0.
+        int valid = 0;
+        double validWeight = 0;
+        for (int i = 0; i < batch; i++)
+        {
+            if (IsMasked(yTrue.Slice(i * targetWidth, targetWidth))) continue;
+            valid++;
+            validWeight += sampleWeight.IsEmpty ? 1f : sampleWeight[i];
+        }
         double denominator = Reduction switch
         {
             Reduction.Sum => 1.0,
-            Reduction.MeanWithSampleWeight => SumOfWeights(sampleWeight, batch),
-            _ => batch,
+            Reduction.MeanWithSampleWeight => validWeight,
+            _ => valid,
         };
-        float scale = denominator == 0 ? 0f : (float)(1.0 / denominator);
+        double scale = denominator == 0 ? 0 : 1.0 / denominator;
 
         double total = 0;
         bool wantGradient = !gradient.IsEmpty;
         for (int i = 0; i < batch; i++)
         {
-            float w = sampleWeight.IsEmpty ? 1f : sampleWeight[i];
             var gradRow = wantGradient ? gradient.Slice(i * width, width) : Span<float>.Empty;
-            float l = SampleLoss(yPred.Slice(i * width, width), yTrue.Slice(i * targetWidth, targetWidth), gradRow);
+            var target = yTrue.Slice(i * targetWidth, targetWidth);
+            if (IsMasked(target))
+            {
+                gradRow.Clear();
+                continue;
+            }
+            float w = sampleWeight.IsEmpty ? 1f : sampleWeight[i];
+            float l = SampleLoss(yPred.Slice(i * width, width), target, gradRow);
             total += (double)l * w;
             if (wantGradient)
             {
-                float factor = w * scale;
+                float factor = (float)(w * scale);
                 for (int j = 0; j < gradRow.Length; j++) gradRow[j] *= factor;
             }
         }
-        return (float)(total * (denominator == 0 ? 0 : 1.0 / denominator));
+        return (float)(total * scale);
     }
+
+    /// <summary>
+    /// Whether the sample with this target is masked out (Keras's loss mask, as SCCE's <c>ignore_class</c>
+    /// sets it): a masked sample has loss 0 and gradient 0, <see cref="SampleLoss"/> is not called for it,
+    /// and the mean reductions run over the other samples only. The default masks nothing.
+    /// </summary>
+    protected virtual bool IsMasked(ReadOnlySpan<float> target) => false;
 
     /// <summary>
     /// The loss of one sample (already averaged over its last axis). When <paramref name="gradient"/> is not
     /// empty, writes d(sample loss)/d(prediction) into it (it has the prediction's width).
     /// </summary>
     protected abstract float SampleLoss(ReadOnlySpan<float> prediction, ReadOnlySpan<float> target, Span<float> gradient);
-
-    private static double SumOfWeights(ReadOnlySpan<float> sampleWeight, int batch)
-    {
-        if (sampleWeight.IsEmpty) return batch;
-        double sum = 0;
-        foreach (float w in sampleWeight) sum += w;
-        return sum;
-    }
 }

@@ -1,0 +1,293 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Linq;
+using System.Threading;
+using Gen.Generator.Diagnostics;
+using Gen.Generator.Spec;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace Gen.Generator.Parse;
+
+/// <summary>
+/// The only code that sees symbols: turns a class marked [Model] and its attributes into a
+/// <see cref="ModelSpec"/> and the diagnostics of everything wrong with it. Never throws on user input.
+/// </summary>
+internal static class ModelParser
+{
+    private const string AttributeNamespace = "Gen";
+
+    public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    {
+        var diagnostics = new List<DiagnosticInfo>();
+        var symbol = (INamedTypeSymbol)context.TargetSymbol;
+        var declaration = (TypeDeclarationSyntax)context.TargetNode;
+        var modelAttribute = context.Attributes[0];
+        string typeName = symbol.Name;
+
+        void Report(DiagnosticDescriptor descriptor, Location? location, params object?[] args) =>
+            diagnostics.Add(new DiagnosticInfo(descriptor, LocationInfo.From(location),
+                args.Select(a => System.Convert.ToString(a, CultureInfo.InvariantCulture) ?? "").ToEquatableArray()));
+
+        // The class and every type around it must be partial.
+        var containing = new List<ContainingTypeSpec>();
+        if (!declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
+        {
+            Report(Descriptors.NotPartial, declaration.Identifier.GetLocation(), typeName, "");
+        }
+        for (var parent = declaration.Parent as TypeDeclarationSyntax; parent is not null; parent = parent.Parent as TypeDeclarationSyntax)
+        {
+            if (!parent.Modifiers.Any(SyntaxKind.PartialKeyword))
+                Report(Descriptors.NotPartial, declaration.Identifier.GetLocation(), typeName, $", and so must its containing type '{parent.Identifier.Text}'");
+            containing.Insert(0, new ContainingTypeSpec(Keyword(parent), parent.Identifier.Text + (parent.TypeParameterList?.ToString() ?? "")));
+        }
+
+        // Gather the model's attributes, in source order.
+        var modelAttributes = new List<AttributeData>();
+        foreach (var attribute in symbol.GetAttributes())
+        {
+            if (IsGenAttribute(attribute.AttributeClass) && attribute.ApplicationSyntaxReference is not null)
+                modelAttributes.Add(attribute);
+        }
+        var declarationsUsed = modelAttributes.Select(a => a.ApplicationSyntaxReference!.GetSyntax(cancellationToken).FirstAncestorOrSelf<TypeDeclarationSyntax>()).Distinct().Count();
+        if (declarationsUsed > 1)
+        {
+            Report(Descriptors.SpreadOverPartials, AttributeLocation(modelAttribute, cancellationToken), typeName);
+            return new ParseResult(null, diagnostics.ToEquatableArray());
+        }
+        modelAttributes.Sort((a, b) => a.ApplicationSyntaxReference!.Span.Start.CompareTo(b.ApplicationSyntaxReference!.Span.Start));
+
+        // Input shape.
+        var inputShape = new List<int>();
+        foreach (var named in modelAttribute.NamedArguments)
+        {
+            if (named.Key == "InputShape" && named.Value.Kind == TypedConstantKind.Array && !named.Value.IsNull)
+                inputShape.AddRange(named.Value.Values.Select(v => v.Value is int i ? i : 0));
+        }
+        var modelLocation = AttributeLocation(modelAttribute, cancellationToken);
+        if (inputShape.Count == 0)
+            Report(Descriptors.InvalidInputShape, modelLocation, typeName, "", "give the shape of one sample, e.g. [Model(InputShape = [784])]");
+        else if (inputShape.Any(d => d <= 0))
+            Report(Descriptors.InvalidInputShape, modelLocation, typeName, string.Join(", ", inputShape), "every dimension must be positive");
+        else if (inputShape.Count != 1)
+            Report(Descriptors.InvalidInputShape, modelLocation, typeName, string.Join(", ", inputShape), "Dense layers take flat samples; give a rank-1 shape such as [" + inputShape.Aggregate(1, (p, d) => p * d) + "]");
+
+        var layers = new List<DenseSpec>();
+        LossSpec? loss = null;
+        AttributeData? lossAttribute = null;
+        var optimizers = new List<(OptimizerSpec Spec, AttributeData Attribute)>();
+        var metrics = new List<MetricKind>();
+        AttributeData? metricsAttribute = null;
+        int inputs = inputShape.Count == 1 && inputShape[0] > 0 ? inputShape[0] : 1;
+
+        foreach (var attribute in modelAttributes)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var location = AttributeLocation(attribute, cancellationToken);
+            switch (attribute.AttributeClass!.Name)
+            {
+                case "DenseAttribute":
+                {
+                    if (attribute.ConstructorArguments.Length < 2) break; // the compiler reports the bad arguments
+                    int units = attribute.ConstructorArguments[0].Value is int u ? u : 0;
+                    var activation = (ActivationKind)(attribute.ConstructorArguments[1].Value is int a ? a : 0);
+                    bool useBias = Named(attribute, "UseBias", true);
+                    int index = layers.Count;
+                    string name = Named<string?>(attribute, "Name", null) ?? (index == 0 ? "dense" : "dense_" + index.ToString(CultureInfo.InvariantCulture));
+                    if (units <= 0)
+                    {
+                        Report(Descriptors.NonPositiveUnits, location, name, units);
+                        units = 1;
+                    }
+                    if (!System.Enum.IsDefined(typeof(ActivationKind), activation))
+                        Report(Descriptors.InvalidHyperparameter, location, $"The activation of layer '{name}'", (int)activation, "one of the Activation values");
+                    layers.Add(new DenseSpec(index, name, inputs, units, activation, useBias));
+                    inputs = units;
+                    break;
+                }
+                case "LossAttribute":
+                {
+                    if (attribute.ConstructorArguments.Length < 1) break;
+                    lossAttribute = attribute;
+                    var kind = (LossKind)(attribute.ConstructorArguments[0].Value is int k ? k : 0);
+                    bool fromLogits = Named(attribute, "FromLogits", false);
+                    double smoothing = Named(attribute, "LabelSmoothing", 0.0);
+                    double delta = Named(attribute, "Delta", 1.0);
+                    var reduction = (ReductionKind)Named(attribute, "Reduction", 0);
+                    if (!System.Enum.IsDefined(typeof(LossKind), kind))
+                        Report(Descriptors.InvalidHyperparameter, location, "The loss kind", (int)kind, "one of the LossKind values");
+                    if (!System.Enum.IsDefined(typeof(ReductionKind), reduction))
+                        Report(Descriptors.InvalidHyperparameter, location, "Reduction", (int)reduction, "one of the Reduction values");
+                    if (!(smoothing >= 0 && smoothing <= 1))
+                        Report(Descriptors.InvalidHyperparameter, location, "LabelSmoothing", smoothing, "a value in [0, 1]");
+                    else if (smoothing != 0 && kind is not (LossKind.BinaryCrossentropy or LossKind.CategoricalCrossentropy))
+                        Report(Descriptors.InvalidHyperparameter, location, "LabelSmoothing", smoothing, $"0, since {kind} has no label smoothing");
+                    if (!(delta > 0) || double.IsInfinity(delta))
+                        Report(Descriptors.InvalidHyperparameter, location, "Delta", delta, "a finite value > 0");
+                    if (fromLogits && kind is LossKind.MeanSquaredError or LossKind.MeanAbsoluteError or LossKind.Huber)
+                        Report(Descriptors.InvalidHyperparameter, location, "FromLogits", "true", $"false, since {kind} takes no logits");
+                    loss = new LossSpec(kind, fromLogits, smoothing, delta, reduction);
+                    break;
+                }
+                case "SgdAttribute":
+                {
+                    double lr = Named(attribute, "LearningRate", 0.01);
+                    CheckLearningRate(lr, location);
+                    optimizers.Add((new OptimizerSpec(OptimizerKind.Sgd, lr, 0, 0, 0, false), attribute));
+                    break;
+                }
+                case "AdamAttribute":
+                {
+                    double lr = Named(attribute, "LearningRate", 0.001);
+                    double beta1 = Named(attribute, "Beta1", 0.9);
+                    double beta2 = Named(attribute, "Beta2", 0.999);
+                    double epsilon = Named(attribute, "Epsilon", 1e-7);
+                    CheckLearningRate(lr, location);
+                    if (!(beta1 >= 0 && beta1 < 1)) Report(Descriptors.InvalidHyperparameter, location, "Beta1", beta1, "a value in [0, 1)");
+                    if (!(beta2 >= 0 && beta2 < 1)) Report(Descriptors.InvalidHyperparameter, location, "Beta2", beta2, "a value in [0, 1)");
+                    if (!(epsilon >= 0) || double.IsInfinity(epsilon)) Report(Descriptors.InvalidHyperparameter, location, "Epsilon", epsilon, "a finite value >= 0");
+                    optimizers.Add((new OptimizerSpec(OptimizerKind.Adam, lr, beta1, beta2, epsilon, Named(attribute, "Amsgrad", false)), attribute));
+                    break;
+                }
+                case "MetricsAttribute":
+                {
+                    metricsAttribute = attribute;
+                    if (attribute.ConstructorArguments.Length < 1 || attribute.ConstructorArguments[0].IsNull) break;
+                    var arg = attribute.ConstructorArguments[0];
+                    var values = arg.Kind == TypedConstantKind.Array ? arg.Values : ImmutableArray.Create(arg);
+                    foreach (var value in values)
+                    {
+                        var metric = (MetricKind)(value.Value is int m ? m : 0);
+                        if (!System.Enum.IsDefined(typeof(MetricKind), metric))
+                            Report(Descriptors.InvalidHyperparameter, location, "A metric", (int)metric, "one of the MetricKind values");
+                        else if (metrics.Contains(metric))
+                            Report(Descriptors.DuplicateMetric, location, metric);
+                        else
+                            metrics.Add(metric);
+                    }
+                    break;
+                }
+            }
+        }
+
+        void CheckLearningRate(double lr, Location? location)
+        {
+            if (!(lr >= 0) || double.IsInfinity(lr))
+                Report(Descriptors.InvalidHyperparameter, location, "LearningRate", lr, "a finite value >= 0");
+        }
+
+        if (layers.Count == 0) Report(Descriptors.NoLayers, modelLocation, typeName);
+        if (loss is null) Report(Descriptors.MissingLoss, modelLocation, typeName);
+        if (optimizers.Count == 0) Report(Descriptors.MissingOptimizer, modelLocation, typeName);
+        if (optimizers.Count > 1)
+            Report(Descriptors.SeveralOptimizers, AttributeLocation(optimizers[1].Attribute, cancellationToken), typeName, optimizers.Count,
+                string.Join(", ", optimizers.Select(o => o.Attribute.AttributeClass!.Name.Replace("Attribute", ""))));
+
+        if (layers.Count > 0 && loss is not null)
+        {
+            var output = layers[layers.Count - 1];
+            CheckLossFitsOutput(loss, output, AttributeLocation(lossAttribute!, cancellationToken), Report);
+            if (metricsAttribute is not null)
+                CheckMetricsFit(metrics, loss, output, AttributeLocation(metricsAttribute, cancellationToken), Report);
+        }
+
+        bool hasErrors = diagnostics.Any(d => d.Descriptor.DefaultSeverity == DiagnosticSeverity.Error);
+        ModelSpec? spec = hasErrors ? null : new ModelSpec(
+            symbol.ContainingNamespace.IsGlobalNamespace ? null : symbol.ContainingNamespace.ToDisplayString(),
+            typeName,
+            Accessibility(symbol.DeclaredAccessibility),
+            containing.ToEquatableArray(),
+            inputShape.ToEquatableArray(),
+            layers.ToEquatableArray(),
+            loss!,
+            optimizers[0].Spec,
+            metrics.ToEquatableArray());
+        return new ParseResult(spec, diagnostics.ToEquatableArray());
+    }
+
+    private delegate void Reporter(DiagnosticDescriptor descriptor, Location? location, params object?[] args);
+
+    private static void CheckLossFitsOutput(LossSpec loss, DenseSpec output, Location? location, Reporter report)
+    {
+        string lossName = loss.Kind.ToString();
+        string activation = output.Activation.ToString();
+        void DoesNotFit(string why) => report(Descriptors.LossDoesNotFitOutput, location, lossName, output.Units, activation, why);
+        switch (loss.Kind)
+        {
+            case LossKind.SparseCategoricalCrossentropy or LossKind.CategoricalCrossentropy:
+                if (output.Units < 2)
+                    DoesNotFit("it needs one unit per class, at least 2 (for two classes with one unit use BinaryCrossentropy)");
+                else if (loss.FromLogits && output.Activation == ActivationKind.Softmax)
+                    report(Descriptors.ActivatedOutputWithLogitsLoss, location, "softmax", "softmax");
+                else if (!loss.FromLogits && output.Activation != ActivationKind.Softmax)
+                    DoesNotFit("it takes probabilities; use a softmax output, or set FromLogits = true for raw scores");
+                break;
+            case LossKind.BinaryCrossentropy:
+                if (output.Activation == ActivationKind.Softmax)
+                    DoesNotFit(output.Units == 1
+                        ? "softmax over one unit is always 1; use a sigmoid output"
+                        : "binary cross-entropy treats each unit as its own yes/no; use sigmoid outputs, or CategoricalCrossentropy for one class out of several");
+                else if (loss.FromLogits && output.Activation == ActivationKind.Sigmoid)
+                    report(Descriptors.ActivatedOutputWithLogitsLoss, location, "sigmoid", "sigmoid");
+                else if (!loss.FromLogits && output.Activation != ActivationKind.Sigmoid)
+                    DoesNotFit("it takes probabilities; use a sigmoid output, or set FromLogits = true for raw scores");
+                break;
+        }
+    }
+
+    private static void CheckMetricsFit(List<MetricKind> metrics, LossSpec loss, DenseSpec output, Location? location, Reporter report)
+    {
+        bool sparse = loss.Kind == LossKind.SparseCategoricalCrossentropy;
+        foreach (var metric in metrics)
+        {
+            string? why = metric switch
+            {
+                MetricKind.SparseCategoricalAccuracy when !sparse => "it compares integer labels, but the loss takes targets of the output's width; use CategoricalAccuracy",
+                MetricKind.SparseCategoricalAccuracy => null,
+                _ when sparse => "the targets are integer class labels (sparse categorical loss); use SparseCategoricalAccuracy",
+                MetricKind.CategoricalAccuracy when output.Units < 2 => "it compares the argmax of at least 2 units; use BinaryAccuracy for one unit",
+                _ => null,
+            };
+            if (why is not null) report(Descriptors.MetricDoesNotFit, location, metric, why);
+        }
+    }
+
+    private static bool IsGenAttribute(INamedTypeSymbol? type)
+    {
+        if (type is null || type.ContainingNamespace?.ToDisplayString() != AttributeNamespace) return false;
+        return type.Name is "DenseAttribute" or "LossAttribute" or "MetricsAttribute" or "ModelAttribute"
+            || type.BaseType?.Name == "OptimizerAttribute";
+    }
+
+    private static T Named<T>(AttributeData attribute, string name, T fallback)
+    {
+        foreach (var named in attribute.NamedArguments)
+        {
+            if (named.Key == name && named.Value.Value is T value) return value;
+        }
+        return fallback;
+    }
+
+    private static Location? AttributeLocation(AttributeData attribute, CancellationToken cancellationToken) =>
+        attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken).GetLocation();
+
+    private static string Keyword(TypeDeclarationSyntax type) => type switch
+    {
+        RecordDeclarationSyntax r => r.ClassOrStructKeyword.IsKind(SyntaxKind.StructKeyword) ? "record struct" : "record",
+        StructDeclarationSyntax => "struct",
+        InterfaceDeclarationSyntax => "interface",
+        _ => "class",
+    };
+
+    private static string Accessibility(Accessibility accessibility) => accessibility switch
+    {
+        Microsoft.CodeAnalysis.Accessibility.Public => "public",
+        Microsoft.CodeAnalysis.Accessibility.Private => "private",
+        Microsoft.CodeAnalysis.Accessibility.Protected => "protected",
+        Microsoft.CodeAnalysis.Accessibility.ProtectedOrInternal => "protected internal",
+        Microsoft.CodeAnalysis.Accessibility.ProtectedAndInternal => "private protected",
+        _ => "internal",
+    };
+}

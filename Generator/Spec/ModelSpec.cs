@@ -1,0 +1,74 @@
+namespace Gen.Generator.Spec;
+
+// The values of these enums mirror Gen.Attributes (a test keeps them equal); the generator reads
+// attribute arguments as integers and never loads the user's copy of the Attributes assembly.
+
+internal enum ActivationKind { Linear = 0, Relu, Sigmoid, Tanh, Softmax, Gelu, Elu, Selu, Softplus, Swish, LeakyRelu }
+
+internal enum LossKind { MeanSquaredError = 0, MeanAbsoluteError, Huber, BinaryCrossentropy, CategoricalCrossentropy, SparseCategoricalCrossentropy }
+
+internal enum ReductionKind { SumOverBatchSize = 0, Sum, MeanWithSampleWeight }
+
+internal enum MetricKind { MeanAbsoluteError = 0, MeanSquaredError, RootMeanSquaredError, Accuracy, BinaryAccuracy, CategoricalAccuracy, SparseCategoricalAccuracy }
+
+internal enum OptimizerKind { Sgd, Adam }
+
+/// <summary>A type that contains the model class: emitted as an enclosing partial declaration.</summary>
+internal sealed record ContainingTypeSpec(string Keyword, string Name);
+
+/// <summary>
+/// Everything the emitter needs to know about one model, built only from primitives, enums, strings and
+/// equatable arrays, so that an edit which does not change the model leaves the pipeline's outputs cached.
+/// </summary>
+internal sealed record ModelSpec(
+    string? Namespace,
+    string TypeName,
+    string Accessibility,
+    EquatableArray<ContainingTypeSpec> ContainingTypes,
+    EquatableArray<int> InputShape,
+    EquatableArray<DenseSpec> Layers,
+    LossSpec Loss,
+    OptimizerSpec Optimizer,
+    EquatableArray<MetricKind> Metrics)
+{
+    /// <summary>The features of one sample: the product of the input shape.</summary>
+    public int InputSize
+    {
+        get
+        {
+            int size = 1;
+            foreach (int d in InputShape) size *= d;
+            return size;
+        }
+    }
+
+    public int OutputSize => Layers[Layers.Length - 1].Units;
+
+    public bool SparseTargets => Loss.Kind == LossKind.SparseCategoricalCrossentropy;
+
+    public int TargetSize => SparseTargets ? 1 : OutputSize;
+
+    /// <summary>The type's full name, for hint names: Namespace.Outer.Type.</summary>
+    public string FullName
+    {
+        get
+        {
+            var parts = new System.Collections.Generic.List<string>();
+            if (Namespace is not null) parts.Add(Namespace);
+            foreach (var c in ContainingTypes) parts.Add(c.Name);
+            parts.Add(TypeName);
+            return string.Join(".", parts);
+        }
+    }
+}
+
+/// <summary>A dense layer: y = activation(x @ W + b), W of shape (Inputs, Units).</summary>
+internal sealed record DenseSpec(int Index, string Name, int Inputs, int Units, ActivationKind Activation, bool UseBias)
+{
+    public int KernelSize => Inputs * Units;
+    public int ParameterCount => KernelSize + (UseBias ? Units : 0);
+}
+
+internal sealed record LossSpec(LossKind Kind, bool FromLogits, double LabelSmoothing, double Delta, ReductionKind Reduction);
+
+internal sealed record OptimizerSpec(OptimizerKind Kind, double LearningRate, double Beta1, double Beta2, double Epsilon, bool Amsgrad);
