@@ -14,6 +14,9 @@ public sealed class DenseTests
         { 1, 1, 1, true },
         { 4, 16, 8, true },
         { 5, 9, 33, false },
+        { 9, 37, 35, true },
+        { 8, 12, 48, false },
+        { 13, 6, 17, true },
     };
 
     [Theory]
