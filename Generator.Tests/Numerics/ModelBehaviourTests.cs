@@ -84,7 +84,7 @@ public class ModelBehaviourTests
             var row = new float[1, 4];
             for (int j = 0; j < 4; j++) row[0, j] = x[i, j];
             float[,] one = model.Predict(row);
-            for (int j = 0; j < 3; j++) Assert.Equal(one[0, j], all[i, j], 6);
+            for (int j = 0; j < 3; j++) Assert.Equal(one[0, j], all[i, j]); // bit-identical: no dependence on the batch
         }
     }
 

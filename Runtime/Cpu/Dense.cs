@@ -6,23 +6,82 @@ namespace Gen.Cpu;
 
 /// <summary>
 /// The affine map of a dense layer and its gradients, row-major, with Keras's kernel layout W (inputs, units).
-/// Every output element is summed in a fixed order, so results do not depend on the machine's vector width
-/// beyond float rounding of that order, nor on threads.
+/// <para>
+/// Every output element is one fused multiply-add chain in a fixed order (over inputs for y and dW, over
+/// vector lanes then lanes in order for dx), whichever code path computes it: register-blocked micro-kernels
+/// where the shape allows and plain loops at the edges give bit-identical results. So a sample's result does
+/// not depend on the batch it is in, nor on where in the batch it sits.
+/// </para>
 /// </summary>
 public static class Dense
 {
+    private static int Lanes => Vector<float>.Count;
+
     /// <summary>x (B, I) @ W (I, O) + b (O) -> y (B, O). An empty <paramref name="bias"/> means no bias.</summary>
     public static void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, Span<float> y, int batch, int inputs, int outputs)
     {
+        CheckLengths(x.Length, batch * inputs, nameof(x), weights.Length, inputs * outputs, y.Length, batch * outputs, nameof(y));
+        if (!bias.IsEmpty && bias.Length != outputs) throw new ArgumentException($"Expected {outputs} biases; got {bias.Length}.", nameof(bias));
+        int strip = 2 * Lanes;
+        int wide = Vector.IsHardwareAccelerated ? outputs / strip * strip : 0;
+        ref float xr = ref MemoryMarshal.GetReference(x);
+        ref float wr = ref MemoryMarshal.GetReference(weights);
+        ref float yr = ref MemoryMarshal.GetReference(y);
+        // Column strips outside, so a strip of W (inputs × 2 vectors) stays in cache across the row blocks.
+        for (int c = 0; c < wide; c += strip)
+        {
+            var b0 = bias.IsEmpty ? Vector<float>.Zero : LoadVector(bias, c);
+            var b1 = bias.IsEmpty ? Vector<float>.Zero : LoadVector(bias, c + Lanes);
+            int r = 0;
+            for (; r + 4 <= batch; r += 4)
+            {
+                Vector<float> a00 = b0, a01 = b1, a10 = b0, a11 = b1, a20 = b0, a21 = b1, a30 = b0, a31 = b1;
+                ref float x0 = ref Unsafe.Add(ref xr, r * inputs);
+                ref float x1 = ref Unsafe.Add(ref x0, inputs);
+                ref float x2 = ref Unsafe.Add(ref x1, inputs);
+                ref float x3 = ref Unsafe.Add(ref x2, inputs);
+                for (int k = 0; k < inputs; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref wr, k * outputs + c);
+                    var w0 = Vector.LoadUnsafe(ref wk);
+                    var w1 = Vector.LoadUnsafe(ref Unsafe.Add(ref wk, Lanes));
+                    var v0 = new Vector<float>(Unsafe.Add(ref x0, k));
+                    var v1 = new Vector<float>(Unsafe.Add(ref x1, k));
+                    var v2 = new Vector<float>(Unsafe.Add(ref x2, k));
+                    var v3 = new Vector<float>(Unsafe.Add(ref x3, k));
+                    a00 = Vector.FusedMultiplyAdd(v0, w0, a00); a01 = Vector.FusedMultiplyAdd(v0, w1, a01);
+                    a10 = Vector.FusedMultiplyAdd(v1, w0, a10); a11 = Vector.FusedMultiplyAdd(v1, w1, a11);
+                    a20 = Vector.FusedMultiplyAdd(v2, w0, a20); a21 = Vector.FusedMultiplyAdd(v2, w1, a21);
+                    a30 = Vector.FusedMultiplyAdd(v3, w0, a30); a31 = Vector.FusedMultiplyAdd(v3, w1, a31);
+                }
+                ref float y0 = ref Unsafe.Add(ref yr, r * outputs + c);
+                Store(a00, a01, ref y0);
+                Store(a10, a11, ref Unsafe.Add(ref y0, outputs));
+                Store(a20, a21, ref Unsafe.Add(ref y0, 2 * outputs));
+                Store(a30, a31, ref Unsafe.Add(ref y0, 3 * outputs));
+            }
+            for (; r < batch; r++)
+            {
+                Vector<float> a0 = b0, a1 = b1;
+                ref float x0 = ref Unsafe.Add(ref xr, r * inputs);
+                for (int k = 0; k < inputs; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref wr, k * outputs + c);
+                    var v = new Vector<float>(Unsafe.Add(ref x0, k));
+                    a0 = Vector.FusedMultiplyAdd(v, Vector.LoadUnsafe(ref wk), a0);
+                    a1 = Vector.FusedMultiplyAdd(v, Vector.LoadUnsafe(ref Unsafe.Add(ref wk, Lanes)), a1);
+                }
+                Store(a0, a1, ref Unsafe.Add(ref yr, r * outputs + c));
+            }
+        }
+        // The columns left over: the same chain, one element at a time.
         for (int r = 0; r < batch; r++)
         {
-            var row = y.Slice(r * outputs, outputs);
-            if (bias.IsEmpty) row.Clear(); else bias.CopyTo(row);
-            var xr = x.Slice(r * inputs, inputs);
-            for (int k = 0; k < inputs; k++)
+            for (int j = wide; j < outputs; j++)
             {
-                float a = xr[k];
-                if (a != 0f) Axpy(a, weights.Slice(k * outputs, outputs), row);
+                float acc = bias.IsEmpty ? 0f : bias[j];
+                for (int k = 0; k < inputs; k++) acc = MathF.FusedMultiplyAdd(x[r * inputs + k], weights[k * outputs + j], acc);
+                y[r * outputs + j] = acc;
             }
         }
     }
@@ -30,80 +89,174 @@ public static class Dense
     /// <summary>dW (I, O) = xᵀ @ dy (overwrites); db (O) = Σ_rows dy (overwrites, skipped when empty).</summary>
     public static void BackwardParameters(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dWeights, Span<float> dBias, int batch, int inputs, int outputs)
     {
-        dWeights.Clear();
-        for (int r = 0; r < batch; r++)
+        CheckLengths(x.Length, batch * inputs, nameof(x), dWeights.Length, inputs * outputs, dy.Length, batch * outputs, nameof(dy));
+        int strip = 2 * Lanes;
+        int wide = Vector.IsHardwareAccelerated ? outputs / strip * strip : 0;
+        ref float xr = ref MemoryMarshal.GetReference(x);
+        ref float dyr = ref MemoryMarshal.GetReference(dy);
+        ref float dwr = ref MemoryMarshal.GetReference(dWeights);
+        for (int c = 0; c < wide; c += strip)
         {
-            var dyr = dy.Slice(r * outputs, outputs);
-            var xr = x.Slice(r * inputs, inputs);
-            for (int k = 0; k < inputs; k++)
+            int k = 0;
+            for (; k + 4 <= inputs; k += 4)
             {
-                float a = xr[k];
-                if (a != 0f) Axpy(a, dyr, dWeights.Slice(k * outputs, outputs));
+                Vector<float> a00 = default, a01 = default, a10 = default, a11 = default, a20 = default, a21 = default, a30 = default, a31 = default;
+                for (int r = 0; r < batch; r++)
+                {
+                    ref float g = ref Unsafe.Add(ref dyr, r * outputs + c);
+                    var g0 = Vector.LoadUnsafe(ref g);
+                    var g1 = Vector.LoadUnsafe(ref Unsafe.Add(ref g, Lanes));
+                    ref float xk = ref Unsafe.Add(ref xr, r * inputs + k);
+                    var v0 = new Vector<float>(xk);
+                    var v1 = new Vector<float>(Unsafe.Add(ref xk, 1));
+                    var v2 = new Vector<float>(Unsafe.Add(ref xk, 2));
+                    var v3 = new Vector<float>(Unsafe.Add(ref xk, 3));
+                    a00 = Vector.FusedMultiplyAdd(v0, g0, a00); a01 = Vector.FusedMultiplyAdd(v0, g1, a01);
+                    a10 = Vector.FusedMultiplyAdd(v1, g0, a10); a11 = Vector.FusedMultiplyAdd(v1, g1, a11);
+                    a20 = Vector.FusedMultiplyAdd(v2, g0, a20); a21 = Vector.FusedMultiplyAdd(v2, g1, a21);
+                    a30 = Vector.FusedMultiplyAdd(v3, g0, a30); a31 = Vector.FusedMultiplyAdd(v3, g1, a31);
+                }
+                ref float d0 = ref Unsafe.Add(ref dwr, k * outputs + c);
+                Store(a00, a01, ref d0);
+                Store(a10, a11, ref Unsafe.Add(ref d0, outputs));
+                Store(a20, a21, ref Unsafe.Add(ref d0, 2 * outputs));
+                Store(a30, a31, ref Unsafe.Add(ref d0, 3 * outputs));
+            }
+            for (; k < inputs; k++)
+            {
+                Vector<float> a0 = default, a1 = default;
+                for (int r = 0; r < batch; r++)
+                {
+                    ref float g = ref Unsafe.Add(ref dyr, r * outputs + c);
+                    var v = new Vector<float>(Unsafe.Add(ref xr, r * inputs + k));
+                    a0 = Vector.FusedMultiplyAdd(v, Vector.LoadUnsafe(ref g), a0);
+                    a1 = Vector.FusedMultiplyAdd(v, Vector.LoadUnsafe(ref Unsafe.Add(ref g, Lanes)), a1);
+                }
+                Store(a0, a1, ref Unsafe.Add(ref dwr, k * outputs + c));
+            }
+        }
+        for (int k = 0; k < inputs; k++)
+        {
+            for (int j = wide; j < outputs; j++)
+            {
+                float acc = 0f;
+                for (int r = 0; r < batch; r++) acc = MathF.FusedMultiplyAdd(x[r * inputs + k], dy[r * outputs + j], acc);
+                dWeights[k * outputs + j] = acc;
             }
         }
         if (!dBias.IsEmpty)
         {
+            if (dBias.Length != outputs) throw new ArgumentException($"Expected {outputs} bias gradients; got {dBias.Length}.", nameof(dBias));
             dBias.Clear();
             for (int r = 0; r < batch; r++) Add(dy.Slice(r * outputs, outputs), dBias);
         }
     }
 
-    /// <summary>dx (B, I) = dy (B, O) @ Wᵀ (overwrites).</summary>
+    /// <summary>dx (B, I) = dy (B, O) @ Wᵀ (overwrites): dot products of dy's rows with W's rows.</summary>
     public static void BackwardInput(ReadOnlySpan<float> dy, ReadOnlySpan<float> weights, Span<float> dx, int batch, int inputs, int outputs)
     {
-        for (int r = 0; r < batch; r++)
+        CheckLengths(dx.Length, batch * inputs, nameof(dx), weights.Length, inputs * outputs, dy.Length, batch * outputs, nameof(dy));
+        int vectors = Vector.IsHardwareAccelerated ? outputs / Lanes * Lanes : 0;
+        ref float dyr = ref MemoryMarshal.GetReference(dy);
+        ref float wr = ref MemoryMarshal.GetReference(weights);
+        int r = 0;
+        for (; r + 2 <= batch; r += 2)
         {
-            var dyr = dy.Slice(r * outputs, outputs);
-            var dxr = dx.Slice(r * inputs, inputs);
-            for (int k = 0; k < inputs; k++) dxr[k] = Dot(dyr, weights.Slice(k * outputs, outputs));
+            ref float g0 = ref Unsafe.Add(ref dyr, r * outputs);
+            ref float g1 = ref Unsafe.Add(ref g0, outputs);
+            int k = 0;
+            for (; k + 4 <= inputs; k += 4)
+            {
+                Vector<float> a00 = default, a01 = default, a02 = default, a03 = default, a10 = default, a11 = default, a12 = default, a13 = default;
+                ref float w0 = ref Unsafe.Add(ref wr, k * outputs);
+                ref float w1 = ref Unsafe.Add(ref w0, outputs);
+                ref float w2 = ref Unsafe.Add(ref w1, outputs);
+                ref float w3 = ref Unsafe.Add(ref w2, outputs);
+                for (int j = 0; j < vectors; j += Lanes)
+                {
+                    var u0 = Vector.LoadUnsafe(ref Unsafe.Add(ref g0, j));
+                    var u1 = Vector.LoadUnsafe(ref Unsafe.Add(ref g1, j));
+                    var v0 = Vector.LoadUnsafe(ref Unsafe.Add(ref w0, j));
+                    var v1 = Vector.LoadUnsafe(ref Unsafe.Add(ref w1, j));
+                    var v2 = Vector.LoadUnsafe(ref Unsafe.Add(ref w2, j));
+                    var v3 = Vector.LoadUnsafe(ref Unsafe.Add(ref w3, j));
+                    a00 = Vector.FusedMultiplyAdd(u0, v0, a00); a01 = Vector.FusedMultiplyAdd(u0, v1, a01);
+                    a02 = Vector.FusedMultiplyAdd(u0, v2, a02); a03 = Vector.FusedMultiplyAdd(u0, v3, a03);
+                    a10 = Vector.FusedMultiplyAdd(u1, v0, a10); a11 = Vector.FusedMultiplyAdd(u1, v1, a11);
+                    a12 = Vector.FusedMultiplyAdd(u1, v2, a12); a13 = Vector.FusedMultiplyAdd(u1, v3, a13);
+                }
+                int o0 = r * inputs + k, o1 = o0 + inputs;
+                dx[o0] = Finish(a00, dy, r, weights, k, vectors, outputs);
+                dx[o0 + 1] = Finish(a01, dy, r, weights, k + 1, vectors, outputs);
+                dx[o0 + 2] = Finish(a02, dy, r, weights, k + 2, vectors, outputs);
+                dx[o0 + 3] = Finish(a03, dy, r, weights, k + 3, vectors, outputs);
+                dx[o1] = Finish(a10, dy, r + 1, weights, k, vectors, outputs);
+                dx[o1 + 1] = Finish(a11, dy, r + 1, weights, k + 1, vectors, outputs);
+                dx[o1 + 2] = Finish(a12, dy, r + 1, weights, k + 2, vectors, outputs);
+                dx[o1 + 3] = Finish(a13, dy, r + 1, weights, k + 3, vectors, outputs);
+            }
+            for (; k < inputs; k++)
+            {
+                dx[r * inputs + k] = Dot(dy.Slice(r * outputs, outputs), weights.Slice(k * outputs, outputs), vectors);
+                dx[(r + 1) * inputs + k] = Dot(dy.Slice((r + 1) * outputs, outputs), weights.Slice(k * outputs, outputs), vectors);
+            }
+        }
+        for (; r < batch; r++)
+        {
+            for (int k = 0; k < inputs; k++)
+                dx[r * inputs + k] = Dot(dy.Slice(r * outputs, outputs), weights.Slice(k * outputs, outputs), vectors);
         }
     }
 
-    /// <summary>y += a·x.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void Axpy(float a, ReadOnlySpan<float> x, Span<float> y)
+    /// <summary>Σ x·y in the kernels' order: per-lane chains over whole vectors, the lanes summed, then the tail.</summary>
+    private static float Dot(ReadOnlySpan<float> x, ReadOnlySpan<float> y, int vectors)
     {
-        int i = 0;
-        if (Vector.IsHardwareAccelerated && x.Length >= Vector<float>.Count)
-        {
-            var va = new Vector<float>(a);
-            var vx = MemoryMarshal.Cast<float, Vector<float>>(x);
-            var vy = MemoryMarshal.Cast<float, Vector<float>>(y);
-            for (int v = 0; v < vx.Length; v++) vy[v] = Vector.FusedMultiplyAdd(va, vx[v], vy[v]);
-            i = vx.Length * Vector<float>.Count;
-        }
-        for (; i < x.Length; i++) y[i] = MathF.FusedMultiplyAdd(a, x[i], y[i]);
+        var acc = Vector<float>.Zero;
+        ref float xr = ref MemoryMarshal.GetReference(x);
+        ref float yr = ref MemoryMarshal.GetReference(y);
+        for (int j = 0; j < vectors; j += Lanes)
+            acc = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref Unsafe.Add(ref xr, j)), Vector.LoadUnsafe(ref Unsafe.Add(ref yr, j)), acc);
+        float sum = Vector.Sum(acc);
+        for (int j = vectors; j < x.Length; j++) sum = MathF.FusedMultiplyAdd(x[j], y[j], sum);
+        return sum;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float Finish(Vector<float> acc, ReadOnlySpan<float> dy, int r, ReadOnlySpan<float> weights, int k, int vectors, int outputs)
+    {
+        float sum = Vector.Sum(acc);
+        for (int j = vectors; j < outputs; j++) sum = MathF.FusedMultiplyAdd(dy[r * outputs + j], weights[k * outputs + j], sum);
+        return sum;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<float> LoadVector(ReadOnlySpan<float> span, int start) => Vector.LoadUnsafe(ref Unsafe.Add(ref MemoryMarshal.GetReference(span), start));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store(Vector<float> a0, Vector<float> a1, ref float destination)
+    {
+        a0.StoreUnsafe(ref destination);
+        a1.StoreUnsafe(ref Unsafe.Add(ref destination, Lanes));
     }
 
     /// <summary>y += x.</summary>
     internal static void Add(ReadOnlySpan<float> x, Span<float> y)
     {
         int i = 0;
-        if (Vector.IsHardwareAccelerated && x.Length >= Vector<float>.Count)
+        if (Vector.IsHardwareAccelerated && x.Length >= Lanes)
         {
             var vx = MemoryMarshal.Cast<float, Vector<float>>(x);
             var vy = MemoryMarshal.Cast<float, Vector<float>>(y);
             for (int v = 0; v < vx.Length; v++) vy[v] += vx[v];
-            i = vx.Length * Vector<float>.Count;
+            i = vx.Length * Lanes;
         }
         for (; i < x.Length; i++) y[i] += x[i];
     }
 
-    /// <summary>Σ x·y, vector lanes first, then the lanes in order, then the tail.</summary>
-    internal static float Dot(ReadOnlySpan<float> x, ReadOnlySpan<float> y)
+    private static void CheckLengths(int aLength, int aExpected, string aName, int wLength, int wExpected, int bLength, int bExpected, string bName)
     {
-        int i = 0;
-        float sum = 0f;
-        if (Vector.IsHardwareAccelerated && x.Length >= Vector<float>.Count)
-        {
-            var acc = Vector<float>.Zero;
-            var vx = MemoryMarshal.Cast<float, Vector<float>>(x);
-            var vy = MemoryMarshal.Cast<float, Vector<float>>(y.Slice(0, x.Length));
-            for (int v = 0; v < vx.Length; v++) acc = Vector.FusedMultiplyAdd(vx[v], vy[v], acc);
-            sum = Vector.Sum(acc);
-            i = vx.Length * Vector<float>.Count;
-        }
-        for (; i < x.Length; i++) sum = MathF.FusedMultiplyAdd(x[i], y[i], sum);
-        return sum;
+        if (aLength < aExpected) throw new ArgumentException($"Expected {aName} to hold at least {aExpected} floats; got {aLength}.", aName);
+        if (wLength < wExpected) throw new ArgumentException($"Expected the weights to hold at least {wExpected} floats; got {wLength}.", "weights");
+        if (bLength < bExpected) throw new ArgumentException($"Expected {bName} to hold at least {bExpected} floats; got {bLength}.", bName);
     }
 }

@@ -12,6 +12,8 @@ public abstract class Optimizer
 
     protected Optimizer(float learningRate)
     {
+        if (!IsValidLearningRate(learningRate))
+            throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, LearningRateMessage);
         LearningRate = learningRate;
     }
 
@@ -21,11 +23,15 @@ public abstract class Optimizer
         get;
         set
         {
-            if (!(value >= 0) || float.IsInfinity(value))
-                throw new ArgumentOutOfRangeException(nameof(value), value, "The learning rate must be a finite number >= 0.");
+            if (!IsValidLearningRate(value))
+                throw new ArgumentOutOfRangeException(nameof(value), value, LearningRateMessage);
             field = value;
         }
     }
+
+    private const string LearningRateMessage = "The learning rate must be a finite number >= 0.";
+
+    private static bool IsValidLearningRate(float value) => value >= 0 && !float.IsInfinity(value);
 
     /// <summary>The number of updates applied so far (Keras's <c>iterations</c>, 0 before the first step).</summary>
     public long Iterations { get; private set; }
