@@ -30,7 +30,7 @@ internal static class Snapshot
         File.WriteAllText(received, actual);
         Assert.Fail(expected is null
             ? $"No snapshot {verified}; the output is in {received}. Run with GEN_UPDATE_SNAPSHOTS=1 to accept it."
-            : $"Generated code differs from {verified} at {FirstDifference(expected, actual)}; the output is in {received}.");
+            : $"Generated code differs from {verified}; the output is in {received}.\nFirst difference at {FirstDifference(expected, actual)}");
     }
 
     private static string FirstDifference(string expected, string actual)
@@ -41,7 +41,7 @@ internal static class Snapshot
             string? x = i < e.Length ? e[i] : null, y = i < a.Length ? a[i] : null;
             if (x != y) return $"line {i + 1}:\n  expected: {x ?? "<end of file>"}\n  received: {y ?? "<end of file>"}";
         }
-        return "line endings only";
+        return "no line (unreachable: the texts differ)";
     }
 
     private static string SolutionDirectory()
