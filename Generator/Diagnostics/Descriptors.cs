@@ -78,4 +78,9 @@ internal static class Descriptors
         "Metric listed twice",
         "Metric {0} is listed more than once",
         "Each metric is reported once under its name.");
+
+    public static readonly DiagnosticDescriptor ModelTooLarge = Error("GEN0014",
+        "Model too large",
+        "Model '{0}' is too large from layer '{1}' on: {2} parameters and {3} activations per sample, where each must be at most {4}",
+        "Every parameter lives in one float array, and one sample's activations in one span of another, so each count must fit in an int.");
 }

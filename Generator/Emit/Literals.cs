@@ -1,4 +1,7 @@
+using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
+using Microsoft.CodeAnalysis.CSharp;
 
 namespace Gen.Generator.Emit;
 
@@ -13,6 +16,20 @@ internal static class Literals
 
     /// <summary>An integer with thousands separators, for comments.</summary>
     public static string Count(int value) => value.ToString("N0", CultureInfo.InvariantCulture);
+
+    /// <summary>A name as C# source: keywords escaped with '@' ("event" -> "@event").</summary>
+    public static string Identifier(string name) =>
+        SyntaxFacts.GetKeywordKind(name) == SyntaxKind.None ? name : "@" + name;
+
+    /// <summary>A type's name with its type parameters, as in its declaration: "Outer&lt;T, U&gt;".</summary>
+    public static string TypeName(string name, IEnumerable<string> typeParameters)
+    {
+        var parameters = typeParameters.Select(Identifier).ToList();
+        return Identifier(name) + (parameters.Count == 0 ? "" : "<" + string.Join(", ", parameters) + ">");
+    }
+
+    /// <summary>A dotted namespace as C# source, each part escaped.</summary>
+    public static string Namespace(string name) => string.Join(".", name.Split('.').Select(Identifier));
 
     public static string String(string value) =>
         "\"" + value.Replace("\\", "\\\\").Replace("\"", "\\\"").Replace("\n", "\\n") + "\"";

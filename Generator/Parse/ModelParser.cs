@@ -19,6 +19,9 @@ internal static class ModelParser
 {
     private const string AttributeNamespace = "Gen";
 
+    // Names as values, without '@' (the emitter escapes keywords; hint names reject '@').
+    private static readonly SymbolDisplayFormat NamespaceFormat = new(typeQualificationStyle: SymbolDisplayTypeQualificationStyle.NameAndContainingTypesAndNamespaces);
+
     public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
         var diagnostics = new List<DiagnosticInfo>();
@@ -26,6 +29,10 @@ internal static class ModelParser
         var declaration = (TypeDeclarationSyntax)context.TargetNode;
         var modelAttribute = context.Attributes[0];
         string typeName = symbol.Name;
+
+        // [Model] is only valid on classes (and record classes); on anything else the compiler already reports
+        // CS0592, and emitting a partial class would only add errors.
+        if (symbol.TypeKind != TypeKind.Class) return new ParseResult(null, default);
 
         void Report(DiagnosticDescriptor descriptor, Location? location, params object?[] args) =>
             diagnostics.Add(new DiagnosticInfo(descriptor, LocationInfo.From(location),
@@ -41,7 +48,7 @@ internal static class ModelParser
         {
             if (!parent.Modifiers.Any(SyntaxKind.PartialKeyword))
                 Report(Descriptors.NotPartial, declaration.Identifier.GetLocation(), typeName, $", and so must its containing type '{parent.Identifier.Text}'");
-            containing.Insert(0, new ContainingTypeSpec(Keyword(parent), parent.Identifier.Text + (parent.TypeParameterList?.ToString() ?? "")));
+            containing.Insert(0, new ContainingTypeSpec(Keyword(parent), parent.Identifier.ValueText, TypeParameters(parent)));
         }
 
         // Gather the model's attributes, in source order.
@@ -72,7 +79,7 @@ internal static class ModelParser
         else if (inputShape.Any(d => d <= 0))
             Report(Descriptors.InvalidInputShape, modelLocation, typeName, string.Join(", ", inputShape), "every dimension must be positive");
         else if (inputShape.Count != 1)
-            Report(Descriptors.InvalidInputShape, modelLocation, typeName, string.Join(", ", inputShape), "Dense layers take flat samples; give a rank-1 shape such as [" + inputShape.Aggregate(1, (p, d) => p * d) + "]");
+            Report(Descriptors.InvalidInputShape, modelLocation, typeName, string.Join(", ", inputShape), "Dense layers take flat samples; give a rank-1 shape such as [" + inputShape.Aggregate(1L, (p, d) => p * d) + "]");
 
         var layers = new List<DenseSpec>();
         LossSpec? loss = null;
@@ -81,6 +88,9 @@ internal static class ModelParser
         var metrics = new List<MetricKind>();
         AttributeData? metricsAttribute = null;
         int inputs = inputShape.Count == 1 && inputShape[0] > 0 ? inputShape[0] : 1;
+        // Sizes in long: the emitted offsets and arena lengths are ints, valid only up to int.MaxValue.
+        long parameterCount = 0, activationWidth = 0;
+        bool tooLarge = false;
 
         foreach (var attribute in modelAttributes)
         {
@@ -103,6 +113,13 @@ internal static class ModelParser
                     }
                     if (!System.Enum.IsDefined(typeof(ActivationKind), activation))
                         Report(Descriptors.InvalidHyperparameter, location, $"The activation of layer '{name}'", (int)activation, "one of the Activation values");
+                    parameterCount += (long)inputs * units + (useBias ? units : 0);
+                    activationWidth += activation == ActivationKind.Linear ? units : 2L * units; // z, and a unless linear
+                    if (!tooLarge && (parameterCount > int.MaxValue || activationWidth > int.MaxValue))
+                    {
+                        tooLarge = true;
+                        Report(Descriptors.ModelTooLarge, location, typeName, name, Count(parameterCount), Count(activationWidth), Count(int.MaxValue));
+                    }
                     layers.Add(new DenseSpec(index, name, inputs, units, activation, useBias));
                     inputs = units;
                     break;
@@ -195,8 +212,10 @@ internal static class ModelParser
 
         bool hasErrors = diagnostics.Any(d => d.Descriptor.DefaultSeverity == DiagnosticSeverity.Error);
         ModelSpec? spec = hasErrors ? null : new ModelSpec(
-            symbol.ContainingNamespace.IsGlobalNamespace ? null : symbol.ContainingNamespace.ToDisplayString(),
+            symbol.ContainingNamespace.IsGlobalNamespace ? null : symbol.ContainingNamespace.ToDisplayString(NamespaceFormat),
             typeName,
+            declaration is RecordDeclarationSyntax ? "record" : "class",
+            symbol.TypeParameters.Select(t => t.Name).ToEquatableArray(),
             Accessibility(symbol.DeclaredAccessibility),
             containing.ToEquatableArray(),
             inputShape.ToEquatableArray(),
@@ -272,6 +291,11 @@ internal static class ModelParser
 
     private static Location? AttributeLocation(AttributeData attribute, CancellationToken cancellationToken) =>
         attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken).GetLocation();
+
+    private static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+
+    private static EquatableArray<string> TypeParameters(TypeDeclarationSyntax type) =>
+        (type.TypeParameterList?.Parameters.Select(p => p.Identifier.ValueText) ?? []).ToEquatableArray();
 
     private static string Keyword(TypeDeclarationSyntax type) => type switch
     {

@@ -14,7 +14,7 @@ internal enum MetricKind { MeanAbsoluteError = 0, MeanSquaredError, RootMeanSqua
 internal enum OptimizerKind { Sgd, Adam }
 
 /// <summary>A type that contains the model class: emitted as an enclosing partial declaration.</summary>
-internal sealed record ContainingTypeSpec(string Keyword, string Name);
+internal sealed record ContainingTypeSpec(string Keyword, string Name, EquatableArray<string> TypeParameters);
 
 /// <summary>
 /// Everything the emitter needs to know about one model, built only from primitives, enums, strings and
@@ -23,6 +23,8 @@ internal sealed record ContainingTypeSpec(string Keyword, string Name);
 internal sealed record ModelSpec(
     string? Namespace,
     string TypeName,
+    string Keyword,
+    EquatableArray<string> TypeParameters,
     string Accessibility,
     EquatableArray<ContainingTypeSpec> ContainingTypes,
     EquatableArray<int> InputShape,
@@ -48,18 +50,24 @@ internal sealed record ModelSpec(
 
     public int TargetSize => SparseTargets ? 1 : OutputSize;
 
-    /// <summary>The type's full name, for hint names: Namespace.Outer.Type.</summary>
+    /// <summary>
+    /// The type's full name, for hint names: Namespace.Outer.Type, with metadata arity suffixes (Outer`1) so
+    /// that generic and non-generic types of one name differ and no '&lt;', which hint names reject, appears.
+    /// </summary>
     public string FullName
     {
         get
         {
             var parts = new System.Collections.Generic.List<string>();
             if (Namespace is not null) parts.Add(Namespace);
-            foreach (var c in ContainingTypes) parts.Add(c.Name);
-            parts.Add(TypeName);
+            foreach (var c in ContainingTypes) parts.Add(WithArity(c.Name, c.TypeParameters));
+            parts.Add(WithArity(TypeName, TypeParameters));
             return string.Join(".", parts);
         }
     }
+
+    private static string WithArity(string name, EquatableArray<string> typeParameters) =>
+        typeParameters.Length == 0 ? name : name + "`" + typeParameters.Length.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }
 
 /// <summary>A dense layer: y = activation(x @ W + b), W of shape (Inputs, Units).</summary>

@@ -22,13 +22,13 @@ internal static class ModelEmitter
         w.Line();
         if (model.Namespace is not null)
         {
-            w.Line($"namespace {model.Namespace};");
+            w.Line($"namespace {Namespace(model.Namespace)};");
             w.Line();
         }
-        foreach (var containing in model.ContainingTypes) w.Open($"partial {containing.Keyword} {containing.Name}");
+        foreach (var containing in model.ContainingTypes) w.Open($"partial {containing.Keyword} {TypeName(containing.Name, containing.TypeParameters)}");
 
         WriteClassComment(w, model, plan);
-        w.Open($"partial class {model.TypeName} : {G}IModel");
+        w.Open($"partial {model.Keyword} {TypeName(model.TypeName, model.TypeParameters)} : {G}IModel");
         WriteLayout(w, model, plan);
         w.Line();
         WriteConstruction(w, model, plan);
@@ -123,7 +123,7 @@ internal static class ModelEmitter
     private static void WriteConstruction(SourceWriter w, ModelSpec model, ArenaPlan plan)
     {
         w.Line("/// <summary>Creates the model: Glorot-uniform kernels drawn from <paramref name=\"seed\"/>, zero biases.</summary>");
-        w.Open($"public {model.TypeName}(int seed = 0)");
+        w.Open($"public {Identifier(model.TypeName)}(int seed = 0)");
         w.Line($"Optimizer = {OptimizerExpression(model.Optimizer)};");
         w.Line("global::System.Span<float> p = _parameters;");
         for (int i = 0; i < model.Layers.Length; i++)

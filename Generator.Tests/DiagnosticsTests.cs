@@ -1,0 +1,185 @@
+using System.Globalization;
+using Microsoft.CodeAnalysis;
+
+namespace Gen.Generator.Tests;
+
+/// <summary>
+/// Each invalid model gets its diagnostic, with its ID and severity, at the attribute (or class name) at
+/// fault, with the offending values in the message; a model with an error gets no code.
+/// </summary>
+public sealed class DiagnosticsTests
+{
+    private const string SoftmaxOutput = "[Dense(3, Activation.Softmax)]";
+    private const string Scce = "[Loss(LossKind.SparseCategoricalCrossentropy)]";
+    private const string Valid = $"[Model(InputShape = [4])] {SoftmaxOutput} {Scce} [Adam]";
+
+    private static string Source(string attributes, string declaration = "public partial class Net;") =>
+        $"using Gen;\n\nnamespace Tests;\n\n{attributes}\n{declaration}\n";
+
+    /// <summary>Runs the generator and asserts it reports exactly one diagnostic, as described.</summary>
+    private static GeneratorRun Expect(string source, string id, DiagnosticSeverity severity, string locatedStart, params string[] messageParts)
+    {
+        var run = GeneratorHarness.Run(source);
+
+        var diagnostic = Assert.Single(run.GeneratorDiagnostics);
+        Assert.Equal(id, diagnostic.Id);
+        Assert.Equal(severity, diagnostic.Severity);
+        Assert.StartsWith(locatedStart, GeneratorHarness.LocatedText(diagnostic, source), StringComparison.Ordinal);
+        string message = diagnostic.GetMessage(CultureInfo.InvariantCulture);
+        foreach (string part in messageParts) Assert.Contains(part, message, StringComparison.Ordinal);
+        if (severity == DiagnosticSeverity.Error) Assert.Empty(run.Sources);
+        return run;
+    }
+
+    [Fact]
+    public void ValidModelHasNoDiagnostics()
+    {
+        var run = GeneratorHarness.Run(Source(Valid));
+
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Single(run.Sources);
+    }
+
+    [Fact]
+    public void ClassNotPartialIsGen0001AtTheClassName()
+    {
+        string source = Source(Valid, "public class Net;");
+        var run = Expect(source, "GEN0001", DiagnosticSeverity.Error, "Net", "'Net'", "partial");
+        Assert.Equal("Net", GeneratorHarness.LocatedText(run.GeneratorDiagnostics[0], source));
+    }
+
+    [Fact]
+    public void ContainingTypeNotPartialIsGen0001NamingIt()
+    {
+        string source = Source("", $"public class Outer\n{{\n    {Valid}\n    public partial class Net;\n}}");
+        var run = Expect(source, "GEN0001", DiagnosticSeverity.Error, "Net", "'Net'", "'Outer'");
+        Assert.Equal("Net", GeneratorHarness.LocatedText(run.GeneratorDiagnostics[0], source));
+    }
+
+    [Fact]
+    public void NoLayersIsGen0002() =>
+        Expect(Source($"[Model(InputShape = [4])] {Scce} [Adam]"),
+            "GEN0002", DiagnosticSeverity.Error, "Model(InputShape = [4])", "'Net'", "no layers");
+
+    [Fact]
+    public void MissingInputShapeIsGen0003() =>
+        Expect(Source($"[Model] {SoftmaxOutput} {Scce} [Adam]"),
+            "GEN0003", DiagnosticSeverity.Error, "Model", "'Net'", "[]", "InputShape = [784]");
+
+    [Fact]
+    public void NonPositiveDimensionIsGen0003() =>
+        Expect(Source($"[Model(InputShape = [-3])] {SoftmaxOutput} {Scce} [Adam]"),
+            "GEN0003", DiagnosticSeverity.Error, "Model(InputShape = [-3])", "[-3]", "positive");
+
+    [Fact]
+    public void RankTwoInputShapeIsGen0003SuggestingTheFlatShape() =>
+        Expect(Source($"[Model(InputShape = [28, 28])] {SoftmaxOutput} {Scce} [Adam]"),
+            "GEN0003", DiagnosticSeverity.Error, "Model(InputShape = [28, 28])", "[28, 28]", "[784]");
+
+    [Fact]
+    public void ZeroUnitsIsGen0004AtThatLayer() =>
+        Expect(Source($"[Model(InputShape = [4])] [Dense(8)] [Dense(0)] {SoftmaxOutput} {Scce} [Adam]"),
+            "GEN0004", DiagnosticSeverity.Error, "Dense(0", "'dense_1'", "0 units");
+
+    [Fact]
+    public void SparseCrossentropyOnOneUnitIsGen0005() =>
+        Expect(Source($"[Model(InputShape = [4])] [Dense(1)] {Scce} [Adam]"),
+            "GEN0005", DiagnosticSeverity.Error, "Loss(LossKind.SparseCategoricalCrossentropy", "SparseCategoricalCrossentropy", "1 unit(s)", "at least 2");
+
+    [Fact]
+    public void BinaryCrossentropyOnMultiUnitSoftmaxIsGen0005() =>
+        Expect(Source($"[Model(InputShape = [4])] {SoftmaxOutput} [Loss(LossKind.BinaryCrossentropy)] [Adam]"),
+            "GEN0005", DiagnosticSeverity.Error, "Loss(LossKind.BinaryCrossentropy", "BinaryCrossentropy", "3 unit(s)", "Softmax");
+
+    [Fact]
+    public void CategoricalCrossentropyFromProbabilitiesOnLinearOutputIsGen0005() =>
+        Expect(Source("[Model(InputShape = [4])] [Dense(3)] [Loss(LossKind.CategoricalCrossentropy)] [Adam]"),
+            "GEN0005", DiagnosticSeverity.Error, "Loss(LossKind.CategoricalCrossentropy", "CategoricalCrossentropy", "Linear", "FromLogits = true");
+
+    [Fact]
+    public void SoftmaxOutputWithFromLogitsIsWarningGen0006AndStillGeneratesCode()
+    {
+        var run = Expect(Source($"[Model(InputShape = [4])] {SoftmaxOutput} [Loss(LossKind.SparseCategoricalCrossentropy, FromLogits = true)] [Adam]"),
+            "GEN0006", DiagnosticSeverity.Warning, "Loss(LossKind.SparseCategoricalCrossentropy, FromLogits = true)", "softmax", "FromLogits = true");
+        var (hintName, _) = Assert.Single(run.Sources);
+        Assert.Equal("Tests.Net.g.cs", hintName);
+    }
+
+    [Fact]
+    public void NegativeLearningRateIsGen0007() =>
+        Expect(Source($"[Model(InputShape = [4])] {SoftmaxOutput} {Scce} [Adam(LearningRate = -0.01)]"),
+            "GEN0007", DiagnosticSeverity.Error, "Adam(LearningRate = -0.01)", "LearningRate is -0.01", ">= 0");
+
+    [Fact]
+    public void Beta1OfOneIsGen0007() =>
+        Expect(Source($"[Model(InputShape = [4])] {SoftmaxOutput} {Scce} [Adam(Beta1 = 1)]"),
+            "GEN0007", DiagnosticSeverity.Error, "Adam(Beta1 = 1)", "Beta1 is 1", "[0, 1)");
+
+    [Fact]
+    public void LabelSmoothingAboveOneIsGen0007() =>
+        Expect(Source($"[Model(InputShape = [4])] {SoftmaxOutput} [Loss(LossKind.CategoricalCrossentropy, LabelSmoothing = 1.5)] [Adam]"),
+            "GEN0007", DiagnosticSeverity.Error, "Loss(LossKind.CategoricalCrossentropy, LabelSmoothing = 1.5)", "LabelSmoothing is 1.5", "[0, 1]");
+
+    [Fact]
+    public void HuberDeltaZeroIsGen0007() =>
+        Expect(Source("[Model(InputShape = [4])] [Dense(1)] [Loss(LossKind.Huber, Delta = 0)] [Adam]"),
+            "GEN0007", DiagnosticSeverity.Error, "Loss(LossKind.Huber, Delta = 0)", "Delta is 0", "> 0");
+
+    [Fact]
+    public void LayersSpreadOverTwoPartialDeclarationsIsGen0008() =>
+        Expect(Source($"[Model(InputShape = [4])] [Dense(8, Activation.Relu)] public partial class Net;", $"{SoftmaxOutput} {Scce} [Adam] public partial class Net;"),
+            "GEN0008", DiagnosticSeverity.Error, "Model(InputShape = [4])", "'Net'", "more than one partial declaration");
+
+    [Fact]
+    public void NoLossIsGen0009() =>
+        Expect(Source($"[Model(InputShape = [4])] {SoftmaxOutput} [Adam]"),
+            "GEN0009", DiagnosticSeverity.Error, "Model(InputShape = [4])", "'Net'", "[Loss(");
+
+    [Fact]
+    public void NoOptimizerIsGen0010() =>
+        Expect(Source($"[Model(InputShape = [4])] {SoftmaxOutput} {Scce}"),
+            "GEN0010", DiagnosticSeverity.Error, "Model(InputShape = [4])", "'Net'", "[Adam]");
+
+    [Fact]
+    public void TwoOptimizersIsGen0011AtTheSecond() =>
+        Expect(Source($"[Model(InputShape = [4])] {SoftmaxOutput} {Scce} [Adam] [Sgd(LearningRate = 0.1)]"),
+            "GEN0011", DiagnosticSeverity.Error, "Sgd(LearningRate = 0.1)", "'Net'", "2 optimizers", "Adam, Sgd");
+
+    [Fact]
+    public void SparseAccuracyWithMeanSquaredErrorIsGen0012() =>
+        Expect(Source("[Model(InputShape = [4])] [Dense(1)] [Loss(LossKind.MeanSquaredError)] [Adam] [Metrics(MetricKind.SparseCategoricalAccuracy)]"),
+            "GEN0012", DiagnosticSeverity.Error, "Metrics(MetricKind.SparseCategoricalAccuracy)", "SparseCategoricalAccuracy", "CategoricalAccuracy");
+
+    [Fact]
+    public void DuplicateMetricIsGen0013() =>
+        Expect(Source("[Model(InputShape = [4])] [Dense(1)] [Loss(LossKind.MeanSquaredError)] [Adam] [Metrics(MetricKind.MeanAbsoluteError, MetricKind.RootMeanSquaredError, MetricKind.MeanAbsoluteError)]"),
+            "GEN0013", DiagnosticSeverity.Error, "Metrics(MetricKind.MeanAbsoluteError", "MeanAbsoluteError", "more than once");
+
+    [Fact]
+    public void ParameterCountAboveIntMaxValueIsGen0014AtTheLayerThatCrossesIt() =>
+        Expect(Source("[Model(InputShape = [40000])] [Dense(40000)] [Dense(40000, Activation.Relu)] [Dense(1)] [Loss(LossKind.MeanSquaredError)] [Adam]"),
+            "GEN0014", DiagnosticSeverity.Error, "Dense(40000, Activation.Relu)", "'Net'", "'dense_1'", "3,200,080,000 parameters", "120,000 activations", "2,147,483,647");
+
+    [Fact]
+    public void ActivationWidthAboveIntMaxValueIsGen0014() =>
+        Expect(Source("[Model(InputShape = [1])] [Dense(int.MaxValue, Activation.Relu, UseBias = false)] [Loss(LossKind.MeanSquaredError)] [Adam]"),
+            "GEN0014", DiagnosticSeverity.Error, "Dense(int.MaxValue", "2,147,483,647 parameters", "4,294,967,294 activations");
+
+    [Fact]
+    public void ModelAtIntMaxValueIsNotTooLarge()
+    {
+        var run = GeneratorHarness.Run(Source("[Model(InputShape = [1])] [Dense(int.MaxValue, UseBias = false)] [Loss(LossKind.MeanSquaredError)] [Adam]"));
+
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Contains("private const int ParameterCount = 2147483647;", Assert.Single(run.Sources).Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void InvalidModelDoesNotStopAValidOne()
+    {
+        var run = GeneratorHarness.Run(Source($"[Model(InputShape = [4])] [Dense(0)] {SoftmaxOutput} {Scce} [Adam] public partial class Broken;", $"{Valid} public partial class Net;"));
+
+        Assert.Equal("GEN0004", Assert.Single(run.GeneratorDiagnostics).Id);
+        Assert.Equal("Tests.Net.g.cs", Assert.Single(run.Sources).HintName);
+    }
+}
