@@ -37,14 +37,12 @@ internal static class GeneratorHarness
 
     /// <summary>
     /// A library compilation of <paramref name="source"/> plus the other trees, referencing the framework,
-    /// Gen.Attributes and Gen.Runtime (with stand-ins for runtime types not written yet; see RuntimeStandIns).
+    /// Gen.Attributes and Gen.Runtime, so generated code is checked against the real runtime.
     /// </summary>
     public static CSharpCompilation CreateCompilation(string source, params SyntaxTree[] otherTrees)
     {
         var trees = new List<SyntaxTree> { Parse(source) };
         trees.AddRange(otherTrees);
-        string standIns = RuntimeStandIns.Source();
-        if (standIns.Length > 0) trees.Add(Parse(standIns, "RuntimeStandIns.cs"));
         return CSharpCompilation.Create("Samples", trees, References.Value,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
     }
