@@ -148,4 +148,50 @@ public sealed class DenseTests
         Array.Fill(values, value);
         return values;
     }
+
+    [Theory]
+    [InlineData(64, 100, 70)]
+    [InlineData(33, 257, 130)]
+    [InlineData(128, 784, 10)]
+    public void Results_are_bit_identical_whatever_the_thread_count(int batch, int inputs, int outputs)
+    {
+        var random = new Random(batch + inputs + outputs);
+        var x = RandomArray(random, batch * inputs);
+        var w = RandomArray(random, inputs * outputs);
+        var b = RandomArray(random, outputs);
+        var dy = RandomArray(random, batch * outputs);
+        (float[] Y, float[] DW, float[] DB, float[] DX) Run(int threads)
+        {
+            int saved = Workers.Count;
+            Workers.Count = threads;
+            try
+            {
+                var y = new float[batch * outputs];
+                var dW = new float[inputs * outputs];
+                var dB = new float[outputs];
+                var dx = new float[batch * inputs];
+                Dense.Forward(x, w, b, y, batch, inputs, outputs);
+                Dense.BackwardParameters(x, dy, dW, dB, batch, inputs, outputs);
+                Dense.BackwardInput(dy, w, dx, batch, inputs, outputs);
+                return (y, dW, dB, dx);
+            }
+            finally
+            {
+                Workers.Count = saved;
+            }
+        }
+        var one = Run(1);
+        foreach (int threads in new[] { 2, 3, 5 })
+        {
+            var many = Run(threads);
+            Assert.Equal(one.Y, many.Y);
+            Assert.Equal(one.DW, many.DW);
+            Assert.Equal(one.DB, many.DB);
+            Assert.Equal(one.DX, many.DX);
+        }
+        // And they are right: spot-check one output against float64.
+        double expected = b[3];
+        for (int k = 0; k < inputs; k++) expected += (double)x[5 * inputs + k] * w[k * outputs + 3];
+        Assert.Equal(expected, one.Y[5 * outputs + 3], 3);
+    }
 }

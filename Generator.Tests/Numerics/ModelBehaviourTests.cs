@@ -52,6 +52,22 @@ public class ModelBehaviourTests
     }
 
     [Fact]
+    public void A_training_step_large_enough_for_the_worker_threads_allocates_nothing_once_warm()
+    {
+        var model = new MnistCheck(seed: 1);
+        const int batch = 64;
+        var x = new float[batch * 784];
+        var y = new float[batch];
+        var random = new Random(3);
+        for (int i = 0; i < x.Length; i++) x[i] = (float)random.NextDouble();
+        for (int i = 0; i < batch; i++) y[i] = i % 10;
+        for (int step = 0; step < 3; step++) model.TrainStep(x, y, default, batch);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int step = 0; step < 20; step++) model.TrainStep(x, y, default, batch);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
     public void Training_steps_reduce_the_loss()
     {
         var model = new SigmoidBinaryLogits(seed: 2);

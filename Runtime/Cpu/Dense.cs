@@ -18,17 +18,41 @@ public static class Dense
     private static int Lanes => Vector<float>.Count;
 
     /// <summary>x (B, I) @ W (I, O) + b (O) -> y (B, O). An empty <paramref name="bias"/> means no bias.</summary>
-    public static void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, Span<float> y, int batch, int inputs, int outputs)
+    public static unsafe void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, Span<float> y, int batch, int inputs, int outputs)
     {
         CheckLengths(x.Length, batch * inputs, nameof(x), weights.Length, inputs * outputs, y.Length, batch * outputs, nameof(y));
         if (!bias.IsEmpty && bias.Length != outputs) throw new ArgumentException($"Expected {outputs} biases; got {bias.Length}.", nameof(bias));
+        int parts = ColumnParts(batch, inputs, outputs);
+        if (parts == 1)
+        {
+            ForwardColumns(x, weights, bias, y, batch, inputs, outputs, 0, outputs);
+            return;
+        }
+        fixed (float* px = x, pw = weights, pb = bias, py = y)
+        {
+            var job = new Job { A = px, W = pw, B = pb, Out = py, Batch = batch, Inputs = inputs, Outputs = outputs, Parts = parts, BiasLength = bias.Length };
+            Workers.Run(&ForwardPart, &job, parts);
+        }
+    }
+
+    private static unsafe void ForwardPart(void* state, int part)
+    {
+        ref Job j = ref *(Job*)state;
+        var (c0, c1) = j.Columns(part);
+        ForwardColumns(new(j.A, j.Batch * j.Inputs), new(j.W, j.Inputs * j.Outputs), new(j.B, j.BiasLength), new(j.Out, j.Batch * j.Outputs),
+            j.Batch, j.Inputs, j.Outputs, c0, c1);
+    }
+
+    /// <summary>Forward for the output columns [c0, c1); c0 is a multiple of the strip width.</summary>
+    private static void ForwardColumns(ReadOnlySpan<float> x, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, Span<float> y, int batch, int inputs, int outputs, int c0, int c1)
+    {
         int strip = 2 * Lanes;
-        int wide = Vector.IsHardwareAccelerated ? outputs / strip * strip : 0;
+        int wide = Math.Min(c1, WideColumns(outputs));
         ref float xr = ref MemoryMarshal.GetReference(x);
         ref float wr = ref MemoryMarshal.GetReference(weights);
         ref float yr = ref MemoryMarshal.GetReference(y);
         // Column strips outside, so a strip of W (inputs × 2 vectors) stays in cache across the row blocks.
-        for (int c = 0; c < wide; c += strip)
+        for (int c = c0; c < wide; c += strip)
         {
             var b0 = bias.IsEmpty ? Vector<float>.Zero : LoadVector(bias, c);
             var b1 = bias.IsEmpty ? Vector<float>.Zero : LoadVector(bias, c + Lanes);
@@ -77,7 +101,7 @@ public static class Dense
         // The columns left over: the same chain, one element at a time.
         for (int r = 0; r < batch; r++)
         {
-            for (int j = wide; j < outputs; j++)
+            for (int j = Math.Max(c0, wide); j < c1; j++)
             {
                 float acc = bias.IsEmpty ? 0f : bias[j];
                 for (int k = 0; k < inputs; k++) acc = MathF.FusedMultiplyAdd(x[r * inputs + k], weights[k * outputs + j], acc);
@@ -87,15 +111,40 @@ public static class Dense
     }
 
     /// <summary>dW (I, O) = xᵀ @ dy (overwrites); db (O) = Σ_rows dy (overwrites, skipped when empty).</summary>
-    public static void BackwardParameters(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dWeights, Span<float> dBias, int batch, int inputs, int outputs)
+    public static unsafe void BackwardParameters(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dWeights, Span<float> dBias, int batch, int inputs, int outputs)
     {
         CheckLengths(x.Length, batch * inputs, nameof(x), dWeights.Length, inputs * outputs, dy.Length, batch * outputs, nameof(dy));
+        if (!dBias.IsEmpty && dBias.Length != outputs) throw new ArgumentException($"Expected {outputs} bias gradients; got {dBias.Length}.", nameof(dBias));
+        int parts = ColumnParts(batch, inputs, outputs);
+        if (parts == 1)
+        {
+            BackwardParameterColumns(x, dy, dWeights, dBias, batch, inputs, outputs, 0, outputs);
+            return;
+        }
+        fixed (float* px = x, pg = dy, pw = dWeights, pb = dBias)
+        {
+            var job = new Job { A = px, G = pg, W = pw, B = pb, Batch = batch, Inputs = inputs, Outputs = outputs, Parts = parts, BiasLength = dBias.Length };
+            Workers.Run(&BackwardParametersPart, &job, parts);
+        }
+    }
+
+    private static unsafe void BackwardParametersPart(void* state, int part)
+    {
+        ref Job j = ref *(Job*)state;
+        var (c0, c1) = j.Columns(part);
+        BackwardParameterColumns(new(j.A, j.Batch * j.Inputs), new(j.G, j.Batch * j.Outputs), new(j.W, j.Inputs * j.Outputs), new(j.B, j.BiasLength),
+            j.Batch, j.Inputs, j.Outputs, c0, c1);
+    }
+
+    /// <summary>dW and db for the output columns [c0, c1); c0 is a multiple of the strip width.</summary>
+    private static void BackwardParameterColumns(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dWeights, Span<float> dBias, int batch, int inputs, int outputs, int c0, int c1)
+    {
         int strip = 2 * Lanes;
-        int wide = Vector.IsHardwareAccelerated ? outputs / strip * strip : 0;
+        int wide = Math.Min(c1, WideColumns(outputs));
         ref float xr = ref MemoryMarshal.GetReference(x);
         ref float dyr = ref MemoryMarshal.GetReference(dy);
         ref float dwr = ref MemoryMarshal.GetReference(dWeights);
-        for (int c = 0; c < wide; c += strip)
+        for (int c = c0; c < wide; c += strip)
         {
             int k = 0;
             for (; k + 4 <= inputs; k += 4)
@@ -137,7 +186,7 @@ public static class Dense
         }
         for (int k = 0; k < inputs; k++)
         {
-            for (int j = wide; j < outputs; j++)
+            for (int j = Math.Max(c0, wide); j < c1; j++)
             {
                 float acc = 0f;
                 for (int r = 0; r < batch; r++) acc = MathF.FusedMultiplyAdd(x[r * inputs + k], dy[r * outputs + j], acc);
@@ -146,21 +195,45 @@ public static class Dense
         }
         if (!dBias.IsEmpty)
         {
-            if (dBias.Length != outputs) throw new ArgumentException($"Expected {outputs} bias gradients; got {dBias.Length}.", nameof(dBias));
-            dBias.Clear();
-            for (int r = 0; r < batch; r++) Add(dy.Slice(r * outputs, outputs), dBias);
+            var columns = dBias.Slice(c0, c1 - c0);
+            columns.Clear();
+            for (int r = 0; r < batch; r++) Add(dy.Slice(r * outputs + c0, c1 - c0), columns);
         }
     }
 
     /// <summary>dx (B, I) = dy (B, O) @ Wᵀ (overwrites): dot products of dy's rows with W's rows.</summary>
-    public static void BackwardInput(ReadOnlySpan<float> dy, ReadOnlySpan<float> weights, Span<float> dx, int batch, int inputs, int outputs)
+    public static unsafe void BackwardInput(ReadOnlySpan<float> dy, ReadOnlySpan<float> weights, Span<float> dx, int batch, int inputs, int outputs)
     {
         CheckLengths(dx.Length, batch * inputs, nameof(dx), weights.Length, inputs * outputs, dy.Length, batch * outputs, nameof(dy));
+        int parts = Parts(batch, inputs, outputs, units: batch / 2);
+        if (parts == 1)
+        {
+            BackwardInputRows(dy, weights, dx, batch, inputs, outputs, 0, batch);
+            return;
+        }
+        fixed (float* pg = dy, pw = weights, px = dx)
+        {
+            var job = new Job { G = pg, W = pw, Out = px, Batch = batch, Inputs = inputs, Outputs = outputs, Parts = parts };
+            Workers.Run(&BackwardInputPart, &job, parts);
+        }
+    }
+
+    private static unsafe void BackwardInputPart(void* state, int part)
+    {
+        ref Job j = ref *(Job*)state;
+        int pairs = j.Batch / 2;
+        int r0 = 2 * (int)((long)pairs * part / j.Parts), r1 = part == j.Parts - 1 ? j.Batch : 2 * (int)((long)pairs * (part + 1) / j.Parts);
+        BackwardInputRows(new(j.G, j.Batch * j.Outputs), new(j.W, j.Inputs * j.Outputs), new(j.Out, j.Batch * j.Inputs), j.Batch, j.Inputs, j.Outputs, r0, r1);
+    }
+
+    /// <summary>dx for the rows [r0, r1).</summary>
+    private static void BackwardInputRows(ReadOnlySpan<float> dy, ReadOnlySpan<float> weights, Span<float> dx, int batch, int inputs, int outputs, int r0, int r1)
+    {
         int vectors = Vector.IsHardwareAccelerated ? outputs / Lanes * Lanes : 0;
         ref float dyr = ref MemoryMarshal.GetReference(dy);
         ref float wr = ref MemoryMarshal.GetReference(weights);
-        int r = 0;
-        for (; r + 2 <= batch; r += 2)
+        int r = r0;
+        for (; r + 2 <= r1; r += 2)
         {
             ref float g0 = ref Unsafe.Add(ref dyr, r * outputs);
             ref float g1 = ref Unsafe.Add(ref g0, outputs);
@@ -201,10 +274,40 @@ public static class Dense
                 dx[(r + 1) * inputs + k] = Dot(dy.Slice((r + 1) * outputs, outputs), weights.Slice(k * outputs, outputs), vectors);
             }
         }
-        for (; r < batch; r++)
+        for (; r < r1; r++)
         {
             for (int k = 0; k < inputs; k++)
                 dx[r * inputs + k] = Dot(dy.Slice(r * outputs, outputs), weights.Slice(k * outputs, outputs), vectors);
+        }
+    }
+
+    /// <summary>Below this many multiply-adds a kernel runs on the calling thread: waking workers costs more.</summary>
+    private const long ParallelThreshold = 1 << 18;
+
+    private static int WideColumns(int outputs) => Vector.IsHardwareAccelerated ? outputs / (2 * Lanes) * (2 * Lanes) : 0;
+
+    private static int ColumnParts(int batch, int inputs, int outputs) => Parts(batch, inputs, outputs, units: WideColumns(outputs) / (2 * Lanes));
+
+    /// <summary>How many parts to split a kernel into: 1 when it is small or there is one thread.</summary>
+    private static int Parts(int batch, int inputs, int outputs, int units)
+    {
+        if ((long)batch * inputs * outputs < ParallelThreshold) return 1;
+        return Math.Max(1, Math.Min(Workers.Count, units));
+    }
+
+    /// <summary>A kernel call's operands, pinned by the caller for the duration of <see cref="Workers.Run"/>.</summary>
+    private unsafe struct Job
+    {
+        public float* A, W, B, G, Out;
+        public int Batch, Inputs, Outputs, Parts, BiasLength;
+
+        /// <summary>Part p's output columns: whole strips, the last part also taking the columns past the last strip.</summary>
+        public readonly (int Start, int End) Columns(int part)
+        {
+            int strip = 2 * Lanes, strips = WideColumns(Outputs) / strip;
+            int start = (int)((long)strips * part / Parts) * strip;
+            int end = part == Parts - 1 ? Outputs : (int)((long)strips * (part + 1) / Parts) * strip;
+            return (start, end);
         }
     }
 
