@@ -111,6 +111,7 @@ partial class Detectors
         }
 
         /// <summary>The forward pass of one batch; leaves every layer's z and a in the activation arena.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void Run(global::System.ReadOnlySpan<float> x, int batch)
         {
             EnsureCapacity(batch);
@@ -138,6 +139,7 @@ partial class Detectors
         /// Each layer turns the gradient of its output into its parameters' gradients and its input's gradient;
         /// two buffers take turns holding the gradient flowing back.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void Backward(global::System.ReadOnlySpan<float> x, int batch)
         {
             global::System.ReadOnlySpan<float> p = _parameters;

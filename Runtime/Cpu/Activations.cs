@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Gen.Cpu;
 
 /// <summary>
@@ -10,10 +11,13 @@ public static class Activations
     /// <summary>a = max(z, 0); da/dz = 1 where z &gt; 0.</summary>
     public static class Relu
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static void Forward(ReadOnlySpan<float> z, Span<float> a, int width)
         {
             for (int i = 0; i < z.Length; i++) a[i] = Math.Max(z[i], 0f);
         }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
 
         public static void Backward(ReadOnlySpan<float> z, ReadOnlySpan<float> a, ReadOnlySpan<float> da, Span<float> dz, int width)
         {
@@ -24,10 +28,13 @@ public static class Activations
     /// <summary>a = 1 / (1 + e^−z); da/dz = a(1 − a).</summary>
     public static class Sigmoid
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static void Forward(ReadOnlySpan<float> z, Span<float> a, int width)
         {
             for (int i = 0; i < z.Length; i++) a[i] = Logistic(z[i]);
         }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
 
         public static void Backward(ReadOnlySpan<float> z, ReadOnlySpan<float> a, ReadOnlySpan<float> da, Span<float> dz, int width)
         {
@@ -38,10 +45,13 @@ public static class Activations
     /// <summary>a = tanh(z); da/dz = 1 − a².</summary>
     public static class Tanh
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static void Forward(ReadOnlySpan<float> z, Span<float> a, int width)
         {
             for (int i = 0; i < z.Length; i++) a[i] = MathF.Tanh(z[i]);
         }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
 
         public static void Backward(ReadOnlySpan<float> z, ReadOnlySpan<float> a, ReadOnlySpan<float> da, Span<float> dz, int width)
         {
@@ -52,6 +62,7 @@ public static class Activations
     /// <summary>a_j = e^(z_j − max z) / Σ_k e^(z_k − max z) per row; dz_j = a_j (da_j − Σ_k da_k a_k).</summary>
     public static class Softmax
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static void Forward(ReadOnlySpan<float> z, Span<float> a, int width)
         {
             for (int r = 0; r < z.Length; r += width)
@@ -66,6 +77,8 @@ public static class Activations
                 for (int j = 0; j < width; j++) ar[j] *= inv;
             }
         }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
 
         public static void Backward(ReadOnlySpan<float> z, ReadOnlySpan<float> a, ReadOnlySpan<float> da, Span<float> dz, int width)
         {
@@ -84,10 +97,13 @@ public static class Activations
     /// <summary>Exact GELU: a = z·Φ(z) = 0.5 z (1 + erf(z/√2)); da/dz = Φ(z) + z·φ(z).</summary>
     public static class Gelu
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static void Forward(ReadOnlySpan<float> z, Span<float> a, int width)
         {
             for (int i = 0; i < z.Length; i++) a[i] = (float)(z[i] * Cdf(z[i]));
         }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
 
         public static void Backward(ReadOnlySpan<float> z, ReadOnlySpan<float> a, ReadOnlySpan<float> da, Span<float> dz, int width)
         {
@@ -106,10 +122,13 @@ public static class Activations
     /// <summary>a = z where z &gt; 0, else e^z − 1 (alpha 1, computed as expm1); da/dz = 1 or e^z.</summary>
     public static class Elu
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static void Forward(ReadOnlySpan<float> z, Span<float> a, int width)
         {
             for (int i = 0; i < z.Length; i++) a[i] = z[i] > 0f ? z[i] : ExpM1(z[i]);
         }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
 
         public static void Backward(ReadOnlySpan<float> z, ReadOnlySpan<float> a, ReadOnlySpan<float> da, Span<float> dz, int width)
         {
@@ -122,10 +141,14 @@ public static class Activations
     {
         public const float Alpha = 1.6732632423543772f, Scale = 1.0507009873554805f;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+
         public static void Forward(ReadOnlySpan<float> z, Span<float> a, int width)
         {
             for (int i = 0; i < z.Length; i++) a[i] = z[i] > 0f ? Scale * z[i] : Scale * Alpha * ExpM1(z[i]);
         }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
 
         public static void Backward(ReadOnlySpan<float> z, ReadOnlySpan<float> a, ReadOnlySpan<float> da, Span<float> dz, int width)
         {
@@ -136,10 +159,13 @@ public static class Activations
     /// <summary>a = log(1 + e^z), computed as max(z, 0) + log1p(e^−|z|); da/dz = sigmoid(z).</summary>
     public static class Softplus
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static void Forward(ReadOnlySpan<float> z, Span<float> a, int width)
         {
             for (int i = 0; i < z.Length; i++) a[i] = (float)(Math.Max(z[i], 0.0) + LogOnePlus(Math.Exp(-Math.Abs((double)z[i]))));
         }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
 
         public static void Backward(ReadOnlySpan<float> z, ReadOnlySpan<float> a, ReadOnlySpan<float> da, Span<float> dz, int width)
         {
@@ -150,10 +176,13 @@ public static class Activations
     /// <summary>Swish / SiLU: a = z·σ(z); da/dz = σ(z)(1 + z(1 − σ(z))).</summary>
     public static class Swish
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static void Forward(ReadOnlySpan<float> z, Span<float> a, int width)
         {
             for (int i = 0; i < z.Length; i++) a[i] = z[i] * Logistic(z[i]);
         }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
 
         public static void Backward(ReadOnlySpan<float> z, ReadOnlySpan<float> a, ReadOnlySpan<float> da, Span<float> dz, int width)
         {
@@ -170,10 +199,14 @@ public static class Activations
     {
         public const float NegativeSlope = 0.2f;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+
         public static void Forward(ReadOnlySpan<float> z, Span<float> a, int width)
         {
             for (int i = 0; i < z.Length; i++) a[i] = z[i] >= 0f ? z[i] : NegativeSlope * z[i];
         }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
 
         public static void Backward(ReadOnlySpan<float> z, ReadOnlySpan<float> a, ReadOnlySpan<float> da, Span<float> dz, int width)
         {

@@ -44,6 +44,7 @@ public static class Dense
     }
 
     /// <summary>Forward for the output columns [c0, c1); c0 is a multiple of the strip width.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ForwardColumns(ReadOnlySpan<float> x, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, Span<float> y, int batch, int inputs, int outputs, int c0, int c1)
     {
         int strip = 2 * Lanes;
@@ -137,6 +138,7 @@ public static class Dense
     }
 
     /// <summary>dW and db for the output columns [c0, c1); c0 is a multiple of the strip width.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void BackwardParameterColumns(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dWeights, Span<float> dBias, int batch, int inputs, int outputs, int c0, int c1)
     {
         int strip = 2 * Lanes;
@@ -227,6 +229,7 @@ public static class Dense
     }
 
     /// <summary>dx for the rows [r0, r1).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void BackwardInputRows(ReadOnlySpan<float> dy, ReadOnlySpan<float> weights, Span<float> dx, int batch, int inputs, int outputs, int r0, int r1)
     {
         int vectors = Vector.IsHardwareAccelerated ? outputs / Lanes * Lanes : 0;
@@ -312,6 +315,7 @@ public static class Dense
     }
 
     /// <summary>Σ x·y in the kernels' order: per-lane chains over whole vectors, the lanes summed, then the tail.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float Dot(ReadOnlySpan<float> x, ReadOnlySpan<float> y, int vectors)
     {
         var acc = Vector<float>.Zero;
@@ -343,6 +347,7 @@ public static class Dense
     }
 
     /// <summary>y += x.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Add(ReadOnlySpan<float> x, Span<float> y)
     {
         int i = 0;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Gen;
 
 /// <summary>
@@ -22,6 +23,8 @@ public sealed class BinaryCrossentropy : Loss
     public float LabelSmoothing { get; }
 
     public override string Name => "binary_crossentropy";
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
 
     protected override float SampleLoss(ReadOnlySpan<float> prediction, ReadOnlySpan<float> target, Span<float> gradient)
     {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Gen;
 
 /// <summary>
@@ -25,6 +26,8 @@ public sealed class CategoricalCrossentropy : Loss
     public float LabelSmoothing { get; }
 
     public override string Name => "categorical_crossentropy";
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
 
     protected override float SampleLoss(ReadOnlySpan<float> prediction, ReadOnlySpan<float> target, Span<float> gradient)
     {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Gen;
 
 /// <summary>
@@ -18,6 +19,8 @@ public sealed class Huber : Loss
     public float Delta { get; }
 
     public override string Name => "huber_loss";
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
 
     protected override float SampleLoss(ReadOnlySpan<float> prediction, ReadOnlySpan<float> target, Span<float> gradient)
     {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Gen;
 
 /// <summary>
@@ -21,6 +22,7 @@ public abstract class Loss
     /// is <c>batch × TargetWidth(width)</c>, <paramref name="sampleWeight"/> is empty (all ones) or one weight
     /// per sample. When <paramref name="gradient"/> is not empty it receives d(loss)/d(yPred), <c>batch × width</c>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public float Compute(ReadOnlySpan<float> yPred, ReadOnlySpan<float> yTrue, ReadOnlySpan<float> sampleWeight, int batch, Span<float> gradient)
     {
         if (batch <= 0) throw new ArgumentOutOfRangeException(nameof(batch), batch, "The batch must hold at least one sample.");

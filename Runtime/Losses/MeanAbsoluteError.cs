@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Gen;
 
 /// <summary>
@@ -7,6 +8,8 @@ namespace Gen;
 public sealed class MeanAbsoluteError : Loss
 {
     public override string Name => "mean_absolute_error";
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
 
     protected override float SampleLoss(ReadOnlySpan<float> prediction, ReadOnlySpan<float> target, Span<float> gradient)
     {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Gen;
 
 /// <summary>
@@ -27,6 +28,8 @@ public sealed class SparseCategoricalCrossentropy : Loss
     public override int TargetWidth(int predictionWidth) => 1;
 
     protected override bool IsMasked(ReadOnlySpan<float> target) => IgnoreClass is int ignored && target[0] == ignored;
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
 
     protected override float SampleLoss(ReadOnlySpan<float> prediction, ReadOnlySpan<float> target, Span<float> gradient)
     {

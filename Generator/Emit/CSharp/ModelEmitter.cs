@@ -240,6 +240,7 @@ internal static class ModelEmitter
     private static void WriteForward(SourceWriter w, ModelSpec model, ArenaPlan plan)
     {
         w.Line("/// <summary>The forward pass of one batch; leaves every layer's z and a in the activation arena.</summary>");
+        w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]");
         w.Open("private void Run(global::System.ReadOnlySpan<float> x, int batch)");
         w.Line("EnsureCapacity(batch);");
         w.Line("global::System.ReadOnlySpan<float> p = _parameters;");
@@ -275,6 +276,7 @@ internal static class ModelEmitter
         w.Line("/// Each layer turns the gradient of its output into its parameters' gradients and its input's gradient;");
         w.Line("/// two buffers take turns holding the gradient flowing back.");
         w.Line("/// </summary>");
+        w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]");
         w.Open("private void Backward(global::System.ReadOnlySpan<float> x, int batch)");
         w.Line("global::System.ReadOnlySpan<float> p = _parameters;");
         w.Line("global::System.ReadOnlySpan<float> s = _activations;");
