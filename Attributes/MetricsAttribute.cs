@@ -16,6 +16,16 @@ public enum MetricKind
     CategoricalAccuracy,
     /// <summary>argmax(ŷ) == y for integer labels.</summary>
     SparseCategoricalAccuracy,
+    /// <summary>The one-hot target's class is among the 5 largest predictions.</summary>
+    TopKCategoricalAccuracy,
+    /// <summary>The integer label is among the 5 largest predictions.</summary>
+    SparseTopKCategoricalAccuracy,
+    /// <summary>TP / (TP + FP) at threshold 0.5 (ŷ &gt; 0.5 is positive).</summary>
+    Precision,
+    /// <summary>TP / (TP + FN) at threshold 0.5.</summary>
+    Recall,
+    /// <summary>Area under the ROC curve, 200 thresholds, trapezoidal.</summary>
+    Auc,
 }
 
 /// <summary>The metrics reported by <c>Fit</c> and <c>Evaluate</c>, in the order given.</summary>

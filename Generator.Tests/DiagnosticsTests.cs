@@ -182,4 +182,50 @@ public sealed class DiagnosticsTests
         Assert.Equal("GEN0004", Assert.Single(run.GeneratorDiagnostics).Id);
         Assert.Equal("Tests.Net.g.cs", Assert.Single(run.Sources).HintName);
     }
+
+    [Fact]
+    public void TwoClippingOptionsAreGen0015NamingBoth() =>
+        Expect(Source($"[Model(InputShape = [4])] {SoftmaxOutput} {Scce} [Adam(ClipNorm = 1.0, GlobalClipNorm = 2.0)]"),
+            "GEN0015", DiagnosticSeverity.Error, "Adam(ClipNorm", "ClipNorm", "GlobalClipNorm");
+
+    [Fact]
+    public void OneAccumulationStepIsGen0007() =>
+        Expect(Source($"[Model(InputShape = [4])] {SoftmaxOutput} {Scce} [Sgd(GradientAccumulationSteps = 1)]"),
+            "GEN0007", DiagnosticSeverity.Error, "Sgd(", "GradientAccumulationSteps", "1", "at least 2");
+
+    [Theory]
+    [InlineData("Sgd(Momentum = 1.5)", "Momentum", "1.5")]
+    [InlineData("RmsProp(Rho = 1.0)", "Rho", "1")]
+    [InlineData("Adagrad(InitialAccumulatorValue = -0.1)", "InitialAccumulatorValue", "-0.1")]
+    [InlineData("AdamW(WeightDecay = -1)", "WeightDecay", "-1")]
+    [InlineData("Adam(EmaMomentum = 2, UseEma = true)", "EmaMomentum", "2")]
+    [InlineData("RmsProp(ClipValue = -1)", "ClipValue", "-1")]
+    public void AnOptimizerHyperparameterOutOfRangeIsGen0007(string optimizer, string name, string value) =>
+        Expect(Source($"[Model(InputShape = [4])] {SoftmaxOutput} {Scce} [{optimizer}]"),
+            "GEN0007", DiagnosticSeverity.Error, optimizer.Split('(')[0] + "(", name, value);
+
+    [Fact]
+    public void ADuplicateLayerNameIsGen0016AtTheSecondLayer() =>
+        Expect(Source($"[Model(InputShape = [4])] [Dense(8, Name = \"hidden\")] [Dense(8, Name = \"hidden\")] {SoftmaxOutput} {Scce} [Adam]"),
+            "GEN0016", DiagnosticSeverity.Error, "Dense(8, Name = \"hidden\")", "'hidden'");
+
+    [Fact]
+    public void AnAutomaticNameClashingWithAGivenOneIsGen0016() =>
+        Expect(Source($"[Model(InputShape = [4])] [Dense(8, Name = \"dense_1\")] [Dense(8)] [Dense(8)] {SoftmaxOutput} {Scce} [Adam]"),
+            "GEN0016", DiagnosticSeverity.Error, "Dense(8)", "'dense_1'");
+
+    [Fact]
+    public void SparseTopKWithOneHotTargetsIsGen0012() =>
+        Expect(Source($"[Model(InputShape = [4])] {SoftmaxOutput} [Loss(LossKind.CategoricalCrossentropy)] [Adam] [Metrics(MetricKind.SparseTopKCategoricalAccuracy)]"),
+            "GEN0012", DiagnosticSeverity.Error, "Metrics(", "SparseTopKCategoricalAccuracy");
+
+    [Fact]
+    public void LayersAreNamedAsKerasNamesThem()
+    {
+        string source = Source($"[Model(InputShape = [4])] [Dense(8)] [Dense(8, Name = \"bottleneck\")] [Dense(8)] {SoftmaxOutput} {Scce} [Adam]");
+        var run = GeneratorHarness.Run(source);
+        Assert.Empty(run.GeneratorDiagnostics);
+        string code = Assert.Single(run.Sources).Text;
+        Assert.Contains("\"dense/kernel\", \"dense/bias\", \"bottleneck/kernel\", \"bottleneck/bias\", \"dense_1/kernel\", \"dense_1/bias\", \"dense_2/kernel\"", code);
+    }
 }

@@ -83,4 +83,14 @@ internal static class Descriptors
         "Model too large",
         "Model '{0}' is too large from layer '{1}' on: {2} parameters and {3} activations per sample, where each must be at most {4}",
         "Every parameter lives in one float array, and one sample's activations in one span of another, so each count must fit in an int.");
+
+    public static readonly DiagnosticDescriptor SeveralClippingOptions = Error("GEN0015",
+        "Several gradient clipping options",
+        "The optimizer sets {0}: keep at most one of ClipNorm, ClipValue and GlobalClipNorm",
+        "Keras allows one clipping mode per optimizer: per-tensor norm, element value, or the global norm.");
+
+    public static readonly DiagnosticDescriptor DuplicateLayerName = Error("GEN0016",
+        "Duplicate layer name",
+        "Layer name '{0}' is used twice",
+        "Layer names name the weights in saved files and in weight-decay exclusions, so each must be unique, as in Keras.");
 }

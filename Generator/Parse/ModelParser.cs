@@ -82,6 +82,7 @@ internal static class ModelParser
             Report(Descriptors.InvalidInputShape, modelLocation, typeName, string.Join(", ", inputShape), "Dense layers take flat samples; give a rank-1 shape such as [" + inputShape.Aggregate(1L, (p, d) => p * d) + "]");
 
         var layers = new List<DenseSpec>();
+        int autoNamed = 0;
         LossSpec? loss = null;
         AttributeData? lossAttribute = null;
         var optimizers = new List<(OptimizerSpec Spec, AttributeData Attribute)>();
@@ -105,7 +106,14 @@ internal static class ModelParser
                     var activation = (ActivationKind)(attribute.ConstructorArguments[1].Value is int a ? a : 0);
                     bool useBias = Named(attribute, "UseBias", true);
                     int index = layers.Count;
-                    string name = Named<string?>(attribute, "Name", null) ?? (index == 0 ? "dense" : "dense_" + index.ToString(CultureInfo.InvariantCulture));
+                    // Keras numbers only the layers it names itself: dense, dense_1, ...
+                    string? given = Named<string?>(attribute, "Name", null);
+                    string name = given ?? (autoNamed == 0 ? "dense" : "dense_" + autoNamed.ToString(CultureInfo.InvariantCulture));
+                    if (given is null) autoNamed++;
+                    if (string.IsNullOrWhiteSpace(name))
+                        Report(Descriptors.InvalidHyperparameter, location, "Name", "\"" + name + "\"", "a non-empty layer name");
+                    else if (layers.Any(l => l.Name == name))
+                        Report(Descriptors.DuplicateLayerName, location, name);
                     if (units <= 0)
                     {
                         Report(Descriptors.NonPositiveUnits, location, name, units);
@@ -148,26 +156,9 @@ internal static class ModelParser
                     loss = new LossSpec(kind, fromLogits, smoothing, delta, reduction);
                     break;
                 }
-                case "SgdAttribute":
-                {
-                    double lr = Named(attribute, "LearningRate", 0.01);
-                    CheckLearningRate(lr, location);
-                    optimizers.Add((new OptimizerSpec(OptimizerKind.Sgd, lr, 0, 0, 0, false), attribute));
+                case "SgdAttribute" or "AdamAttribute" or "AdamWAttribute" or "RmsPropAttribute" or "AdagradAttribute":
+                    optimizers.Add((ParseOptimizer(attribute, location, Report), attribute));
                     break;
-                }
-                case "AdamAttribute":
-                {
-                    double lr = Named(attribute, "LearningRate", 0.001);
-                    double beta1 = Named(attribute, "Beta1", 0.9);
-                    double beta2 = Named(attribute, "Beta2", 0.999);
-                    double epsilon = Named(attribute, "Epsilon", 1e-7);
-                    CheckLearningRate(lr, location);
-                    if (!(beta1 >= 0 && beta1 < 1)) Report(Descriptors.InvalidHyperparameter, location, "Beta1", beta1, "a value in [0, 1)");
-                    if (!(beta2 >= 0 && beta2 < 1)) Report(Descriptors.InvalidHyperparameter, location, "Beta2", beta2, "a value in [0, 1)");
-                    if (!(epsilon >= 0) || double.IsInfinity(epsilon)) Report(Descriptors.InvalidHyperparameter, location, "Epsilon", epsilon, "a finite value >= 0");
-                    optimizers.Add((new OptimizerSpec(OptimizerKind.Adam, lr, beta1, beta2, epsilon, Named(attribute, "Amsgrad", false)), attribute));
-                    break;
-                }
                 case "MetricsAttribute":
                 {
                     metricsAttribute = attribute;
@@ -187,12 +178,6 @@ internal static class ModelParser
                     break;
                 }
             }
-        }
-
-        void CheckLearningRate(double lr, Location? location)
-        {
-            if (!(lr >= 0) || double.IsInfinity(lr))
-                Report(Descriptors.InvalidHyperparameter, location, "LearningRate", lr, "a finite value >= 0");
         }
 
         if (layers.Count == 0) Report(Descriptors.NoLayers, modelLocation, typeName);
@@ -227,6 +212,88 @@ internal static class ModelParser
     }
 
     private delegate void Reporter(DiagnosticDescriptor descriptor, Location? location, params object?[] args);
+
+    /// <summary>Any optimizer attribute: its own hyperparameters (Keras's defaults) and the options all share.</summary>
+    private static OptimizerSpec ParseOptimizer(AttributeData attribute, Location? location, Reporter report)
+    {
+        var kind = attribute.AttributeClass!.Name switch
+        {
+            "AdamAttribute" => OptimizerKind.Adam,
+            "AdamWAttribute" => OptimizerKind.AdamW,
+            "RmsPropAttribute" => OptimizerKind.RmsProp,
+            "AdagradAttribute" => OptimizerKind.Adagrad,
+            _ => OptimizerKind.Sgd,
+        };
+        double defaultRate = kind == OptimizerKind.Sgd ? 0.01 : 0.001;
+        var spec = new OptimizerSpec(
+            kind,
+            Named(attribute, "LearningRate", defaultRate),
+            Beta1: Named(attribute, "Beta1", 0.9),
+            Beta2: Named(attribute, "Beta2", 0.999),
+            Epsilon: Named(attribute, "Epsilon", 1e-7),
+            Amsgrad: Named(attribute, "Amsgrad", false),
+            Momentum: Named(attribute, "Momentum", 0.0),
+            Nesterov: Named(attribute, "Nesterov", false),
+            Rho: Named(attribute, "Rho", 0.9),
+            Centered: Named(attribute, "Centered", false),
+            InitialAccumulatorValue: Named(attribute, "InitialAccumulatorValue", 0.1),
+            WeightDecay: Named(attribute, "WeightDecay", kind == OptimizerKind.AdamW ? 0.004 : 0.0),
+            ClipNorm: Named(attribute, "ClipNorm", 0.0),
+            ClipValue: Named(attribute, "ClipValue", 0.0),
+            GlobalClipNorm: Named(attribute, "GlobalClipNorm", 0.0),
+            GradientAccumulationSteps: Named(attribute, "GradientAccumulationSteps", 0),
+            UseEma: Named(attribute, "UseEma", false),
+            EmaMomentum: Named(attribute, "EmaMomentum", 0.99),
+            EmaOverwriteFrequency: Named(attribute, "EmaOverwriteFrequency", 0),
+            LossScaleFactor: Named(attribute, "LossScaleFactor", 0.0));
+
+        void AtLeastZero(string name, double value)
+        {
+            if (!(value >= 0) || double.IsInfinity(value)) report(Descriptors.InvalidHyperparameter, location, name, value, "a finite value >= 0");
+        }
+        void UnitInterval(string name, double value, bool includeOne)
+        {
+            if (!(value >= 0 && (includeOne ? value <= 1 : value < 1)))
+                report(Descriptors.InvalidHyperparameter, location, name, value, includeOne ? "a value in [0, 1]" : "a value in [0, 1)");
+        }
+
+        AtLeastZero("LearningRate", spec.LearningRate);
+        AtLeastZero("WeightDecay", spec.WeightDecay);
+        AtLeastZero("ClipNorm", spec.ClipNorm);
+        AtLeastZero("ClipValue", spec.ClipValue);
+        AtLeastZero("GlobalClipNorm", spec.GlobalClipNorm);
+        AtLeastZero("LossScaleFactor", spec.LossScaleFactor);
+        UnitInterval("EmaMomentum", spec.EmaMomentum, includeOne: true);
+        if (spec.EmaOverwriteFrequency < 0) report(Descriptors.InvalidHyperparameter, location, "EmaOverwriteFrequency", spec.EmaOverwriteFrequency, "0 (off) or a positive number of steps");
+        if (spec.GradientAccumulationSteps is < 0 or 1)
+            report(Descriptors.InvalidHyperparameter, location, "GradientAccumulationSteps", spec.GradientAccumulationSteps, "0 (off) or at least 2");
+        var clips = new List<string>();
+        if (spec.ClipNorm > 0) clips.Add("ClipNorm");
+        if (spec.ClipValue > 0) clips.Add("ClipValue");
+        if (spec.GlobalClipNorm > 0) clips.Add("GlobalClipNorm");
+        if (clips.Count > 1) report(Descriptors.SeveralClippingOptions, location, string.Join(", ", clips));
+        switch (kind)
+        {
+            case OptimizerKind.Adam or OptimizerKind.AdamW:
+                UnitInterval("Beta1", spec.Beta1, includeOne: false);
+                UnitInterval("Beta2", spec.Beta2, includeOne: false);
+                AtLeastZero("Epsilon", spec.Epsilon);
+                break;
+            case OptimizerKind.Sgd:
+                UnitInterval("Momentum", spec.Momentum, includeOne: true);
+                break;
+            case OptimizerKind.RmsProp:
+                UnitInterval("Rho", spec.Rho, includeOne: false);
+                UnitInterval("Momentum", spec.Momentum, includeOne: true);
+                AtLeastZero("Epsilon", spec.Epsilon);
+                break;
+            case OptimizerKind.Adagrad:
+                AtLeastZero("InitialAccumulatorValue", spec.InitialAccumulatorValue);
+                AtLeastZero("Epsilon", spec.Epsilon);
+                break;
+        }
+        return spec;
+    }
 
     private static void CheckLossFitsOutput(LossSpec loss, DenseSpec output, Location? location, Reporter report)
     {
@@ -263,10 +330,10 @@ internal static class ModelParser
         {
             string? why = metric switch
             {
-                MetricKind.SparseCategoricalAccuracy when !sparse => "it compares integer labels, but the loss takes targets of the output's width; use CategoricalAccuracy",
-                MetricKind.SparseCategoricalAccuracy => null,
+                MetricKind.SparseCategoricalAccuracy or MetricKind.SparseTopKCategoricalAccuracy when !sparse => "it compares integer labels, but the loss takes targets of the output's width; use the non-sparse metric",
+                MetricKind.SparseCategoricalAccuracy or MetricKind.SparseTopKCategoricalAccuracy => null,
                 _ when sparse => "the targets are integer class labels (sparse categorical loss); use SparseCategoricalAccuracy",
-                MetricKind.CategoricalAccuracy when output.Units < 2 => "it compares the argmax of at least 2 units; use BinaryAccuracy for one unit",
+                MetricKind.CategoricalAccuracy or MetricKind.TopKCategoricalAccuracy when output.Units < 2 => "it ranks at least 2 units; use BinaryAccuracy for one unit",
                 _ => null,
             };
             if (why is not null) report(Descriptors.MetricDoesNotFit, location, metric, why);

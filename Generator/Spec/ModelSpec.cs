@@ -9,9 +9,9 @@ internal enum LossKind { MeanSquaredError = 0, MeanAbsoluteError, Huber, BinaryC
 
 internal enum ReductionKind { SumOverBatchSize = 0, Sum, MeanWithSampleWeight }
 
-internal enum MetricKind { MeanAbsoluteError = 0, MeanSquaredError, RootMeanSquaredError, Accuracy, BinaryAccuracy, CategoricalAccuracy, SparseCategoricalAccuracy }
+internal enum MetricKind { MeanAbsoluteError = 0, MeanSquaredError, RootMeanSquaredError, Accuracy, BinaryAccuracy, CategoricalAccuracy, SparseCategoricalAccuracy, TopKCategoricalAccuracy, SparseTopKCategoricalAccuracy, Precision, Recall, Auc }
 
-internal enum OptimizerKind { Sgd, Adam }
+internal enum OptimizerKind { Sgd, Adam, AdamW, RmsProp, Adagrad }
 
 /// <summary>A type that contains the model class: emitted as an enclosing partial declaration.</summary>
 internal sealed record ContainingTypeSpec(string Keyword, string Name, EquatableArray<string> TypeParameters);
@@ -79,4 +79,25 @@ internal sealed record DenseSpec(int Index, string Name, int Inputs, int Units, 
 
 internal sealed record LossSpec(LossKind Kind, bool FromLogits, double LabelSmoothing, double Delta, ReductionKind Reduction);
 
-internal sealed record OptimizerSpec(OptimizerKind Kind, double LearningRate, double Beta1, double Beta2, double Epsilon, bool Amsgrad);
+/// <summary>An optimizer and its options; options another kind does not have keep their defaults.</summary>
+internal sealed record OptimizerSpec(
+    OptimizerKind Kind,
+    double LearningRate,
+    double Beta1 = 0.9,
+    double Beta2 = 0.999,
+    double Epsilon = 1e-7,
+    bool Amsgrad = false,
+    double Momentum = 0,
+    bool Nesterov = false,
+    double Rho = 0.9,
+    bool Centered = false,
+    double InitialAccumulatorValue = 0.1,
+    double WeightDecay = 0,
+    double ClipNorm = 0,
+    double ClipValue = 0,
+    double GlobalClipNorm = 0,
+    int GradientAccumulationSteps = 0,
+    bool UseEma = false,
+    double EmaMomentum = 0.99,
+    int EmaOverwriteFrequency = 0,
+    double LossScaleFactor = 0);

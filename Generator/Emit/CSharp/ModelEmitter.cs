@@ -125,6 +125,17 @@ internal static class ModelEmitter
         w.Line("/// <summary>Creates the model: Glorot-uniform kernels drawn from <paramref name=\"seed\"/>, zero biases.</summary>");
         w.Open($"public {Identifier(model.TypeName)}(int seed = 0)");
         w.Line($"Optimizer = {OptimizerExpression(model.Optimizer)};");
+        var lengths = new List<string>();
+        var names = new List<string>();
+        foreach (var layer in model.Layers)
+        {
+            lengths.Add(Int(layer.KernelSize));
+            names.Add(String(layer.Name + "/kernel"));
+            if (!layer.UseBias) continue;
+            lengths.Add(Int(layer.Units));
+            names.Add(String(layer.Name + "/bias"));
+        }
+        w.Line($"Optimizer.DefineTensors([{string.Join(", ", lengths)}], [{string.Join(", ", names)}]);");
         w.Line("global::System.Span<float> p = _parameters;");
         for (int i = 0; i < model.Layers.Length; i++)
         {
@@ -134,11 +145,32 @@ internal static class ModelEmitter
         w.Close();
     }
 
-    private static string OptimizerExpression(OptimizerSpec o) => o.Kind switch
+    /// <summary>The optimizer's construction: Keras's hyperparameters, then only the options that are on.</summary>
+    private static string OptimizerExpression(OptimizerSpec o)
     {
-        OptimizerKind.Adam => $"new {G}Adam(learningRate: {Float(o.LearningRate)}, beta1: {Float(o.Beta1)}, beta2: {Float(o.Beta2)}, epsilon: {Float(o.Epsilon)}, amsgrad: {Bool(o.Amsgrad)})",
-        _ => $"new {G}Sgd(learningRate: {Float(o.LearningRate)})",
-    };
+        string construct = o.Kind switch
+        {
+            OptimizerKind.Adam => $"new {G}Adam(learningRate: {Float(o.LearningRate)}, beta1: {Float(o.Beta1)}, beta2: {Float(o.Beta2)}, epsilon: {Float(o.Epsilon)}, amsgrad: {Bool(o.Amsgrad)})",
+            OptimizerKind.AdamW => $"new {G}AdamW(learningRate: {Float(o.LearningRate)}, weightDecay: {Float(o.WeightDecay)}, beta1: {Float(o.Beta1)}, beta2: {Float(o.Beta2)}, epsilon: {Float(o.Epsilon)}, amsgrad: {Bool(o.Amsgrad)})",
+            OptimizerKind.RmsProp => $"new {G}RmsProp(learningRate: {Float(o.LearningRate)}, rho: {Float(o.Rho)}, momentum: {Float(o.Momentum)}, epsilon: {Float(o.Epsilon)}, centered: {Bool(o.Centered)})",
+            OptimizerKind.Adagrad => $"new {G}Adagrad(learningRate: {Float(o.LearningRate)}, initialAccumulatorValue: {Float(o.InitialAccumulatorValue)}, epsilon: {Float(o.Epsilon)})",
+            _ => $"new {G}Sgd(learningRate: {Float(o.LearningRate)}, momentum: {Float(o.Momentum)}, nesterov: {Bool(o.Nesterov)})",
+        };
+        var options = new List<string>();
+        if (o.Kind != OptimizerKind.AdamW && o.WeightDecay > 0) options.Add($"WeightDecay = {Float(o.WeightDecay)}");
+        if (o.ClipNorm > 0) options.Add($"ClipNorm = {Float(o.ClipNorm)}");
+        if (o.ClipValue > 0) options.Add($"ClipValue = {Float(o.ClipValue)}");
+        if (o.GlobalClipNorm > 0) options.Add($"GlobalClipNorm = {Float(o.GlobalClipNorm)}");
+        if (o.GradientAccumulationSteps > 0) options.Add($"GradientAccumulationSteps = {Int(o.GradientAccumulationSteps)}");
+        if (o.UseEma)
+        {
+            options.Add("UseEma = true");
+            options.Add($"EmaMomentum = {Float(o.EmaMomentum)}");
+            if (o.EmaOverwriteFrequency > 0) options.Add($"EmaOverwriteFrequency = {Int(o.EmaOverwriteFrequency)}");
+        }
+        if (o.LossScaleFactor > 0) options.Add($"LossScaleFactor = {Float(o.LossScaleFactor)}");
+        return options.Count == 0 ? construct : $"{construct} {{ {string.Join(", ", options)} }}";
+    }
 
     private static string LossExpression(LossSpec loss)
     {
@@ -175,6 +207,12 @@ internal static class ModelEmitter
         w.Line("/// <summary>One optimizer step on a batch already in row-major buffers; allocates nothing once warm.</summary>");
         w.Line("public float TrainStep(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y, global::System.ReadOnlySpan<float> sampleWeight, int batch)");
         w.Line($"    => {G}Trainer.TrainStep(this, x, y, sampleWeight, batch);");
+        w.Line();
+        w.Line("/// <summary>");
+        w.Line("/// Applies the gradients left by <see cref=\"ComputeGradients\"/> (or written into <see cref=\"Gradients\"/> by a");
+        w.Line("/// custom loop) with the model's optimizer: the second half of a training step.");
+        w.Line("/// </summary>");
+        w.Line("public void ApplyGradients() => Optimizer.Apply(_parameters, _gradients);");
         w.Line();
         w.Line("/// <summary>The loss and metrics of one batch, without updating (Keras's <c>test_on_batch</c>).</summary>");
         w.Line($"public EvaluationResult TestStep({features} x, {targets} y, float[]? sampleWeight = null)");
