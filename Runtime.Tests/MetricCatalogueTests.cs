@@ -460,6 +460,22 @@ public sealed class MetricCatalogueTests
     }
 
     [Fact]
+    public void Auc_GivenEvenlySpacedThresholds_CountLikeTheGeneratedGrid()
+    {
+        // [0.5, 0.25, 0.75] sorts to the inner points of the 5-threshold grid, so both take the bucketed path and see
+        // the same counts.
+        var (yPred, yTrue, weights) = ScoredBatch(40, 2, seed: 13);
+        var given = new AucMetric(thresholds: [0.5f, 0.25f, 0.75f], curve: AucCurve.Pr);
+        var generated = new AucMetric(numThresholds: 5, curve: AucCurve.Pr);
+
+        given.Update(yPred, yTrue, weights, 40);
+        generated.Update(yPred, yTrue, weights, 40);
+
+        Assert.Equal(generated.Thresholds.ToArray(), given.Thresholds.ToArray());
+        Assert.Equal(generated.Result(), given.Result());
+    }
+
+    [Fact]
     public void Auc_FromLogits_EqualsSigmoidAppliedFirst()
     {
         var random = new Random(5);

@@ -10,8 +10,8 @@ namespace Gen;
 /// <remarks>
 /// Keras (<c>metrics_utils.update_confusion_matrix_variables</c>) has two paths, and so does this class:
 /// <list type="bullet">
-/// <item>At least three thresholds within <c>np.allclose(atol=1e-7)</c> of i/(n−1) take Keras's bucketed path: ŷ is
-/// clipped to [0, 1] and falls in bucket b = ⌈ŷ·(n−1)⌉ − 1, computed in float32, raised to 0 when the thresholds
+/// <item>At least three thresholds, each within 1e-7 + 1e-5·e_i of e_i = i/(n−1) (<c>np.allclose</c>), take Keras's
+/// bucketed path: ŷ is clipped to [0, 1] and falls in bucket b = ⌈ŷ·(n−1)⌉ − 1, computed in float32, raised to 0 when the thresholds
 /// carry AUC's ±1e-7 endpoints; it is positive at thresholds 0..b. This is ŷ &gt; t except within float32 rounding
 /// of a threshold and for ŷ outside [0, 1].</item>
 /// <item>Otherwise ŷ &gt; t, compared in float32, a strict comparison.</item>
