@@ -11,12 +11,14 @@ namespace Gen;
 internal class LogValues : IReadOnlyDictionary<string, float>
 {
     private readonly string[] _names;
+    private readonly IReadOnlyList<string> _keys;
     private readonly float[] _values;
     private bool _stale;
 
     public LogValues(string[] names)
     {
         _names = names;
+        _keys = Array.AsReadOnly(names);
         _values = new float[names.Length];
     }
 
@@ -53,7 +55,7 @@ internal class LogValues : IReadOnlyDictionary<string, float>
         ? value
         : throw new KeyNotFoundException($"The logs have no '{key}'; they have: {string.Join(", ", _names)}.");
 
-    public IEnumerable<string> Keys => _names;
+    public IEnumerable<string> Keys => _keys;
 
     IEnumerable<float> IReadOnlyDictionary<string, float>.Values
     {
