@@ -72,7 +72,7 @@ public class ConvergenceTests
         var model = new RegressionCheck(seed: 42);
         var history = model.Fit(x, y, epochs: 20, batchSize: 32, validationSplit: 0.2, verbose: 0);
 
-        Assert.Equal(["loss", "mean_absolute_error", "root_mean_squared_error", "val_loss", "val_mean_absolute_error", "val_root_mean_squared_error"], history.Keys);
+        Assert.Equal(["loss", "mean_absolute_error", "root_mean_squared_error", "val_loss", "val_mean_absolute_error", "val_root_mean_squared_error", "learning_rate"], history.Keys);
         Assert.Equal(20, history["val_loss"].Count);
         Assert.True(history["val_loss"][19] < 0.05f * history["val_loss"][0], $"validation loss: {string.Join(", ", history["val_loss"])}");
         var result = model.Evaluate(x, y);

@@ -28,7 +28,7 @@ public sealed class TrainerTests
     {
         var (x, y) = Samples(10);
         var history = Fit(new LinearModel(2, 1), x, y, epochs: 3, batchSize: 4);
-        Assert.Equal(["loss", "mae"], history.Keys);
+        Assert.Equal(["loss", "mae", "learning_rate"], history.Keys);
         Assert.Equal(3, history.Epochs);
         Assert.Equal(3, history["loss"].Count);
         Assert.Equal(3, history["mae"].Count);
@@ -39,12 +39,12 @@ public sealed class TrainerTests
     {
         var (x, y) = Samples(10);
         var history = Fit(new LinearModel(2, 1), x, y, epochs: 4, batchSize: 4, validationSplit: 0.2);
-        Assert.Equal(["loss", "mae", "val_loss", "val_mae"], history.Keys);
+        Assert.Equal(["loss", "mae", "val_loss", "val_mae", "learning_rate"], history.Keys);
         foreach (var key in history.Keys) Assert.Equal(4, history[key].Count);
 
         var (xv, yv) = Samples(3);
         var withData = Fit(new LinearModel(2, 1), x, y, epochs: 2, validationData: (xv, yv));
-        Assert.Equal(["loss", "mae", "val_loss", "val_mae"], withData.Keys);
+        Assert.Equal(["loss", "mae", "val_loss", "val_mae", "learning_rate"], withData.Keys);
         Assert.Equal(2, withData["val_mae"].Count);
     }
 

@@ -1,8 +1,8 @@
 namespace Gen;
 
 /// <summary>
-/// What <c>Fit</c> recorded: for each key ("loss", each metric's name, and "val_"-prefixed validation
-/// figures), one value per epoch, as Keras's <c>History.history</c>.
+/// What <c>Fit</c> recorded: for each key ("loss", each metric's name, "val_"-prefixed validation figures and
+/// "learning_rate"), one value per epoch, as Keras's <c>History.history</c>.
 /// </summary>
 public sealed class History
 {

@@ -15,11 +15,15 @@ namespace Gen;
 /// Keras's formats (4 decimals, or 4-digit scientific notation when |v| ≤ 1e-3).
 /// </summary>
 /// <remarks>
-/// The hooks mirror Keras's callback methods so that this class can become a callback. Redraws build the
-/// line in a reused character buffer and format numbers in place, so the per-step path allocates nothing.
+/// A callback, as Keras's <c>ProgbarLogger</c>: <c>Fit</c> adds it after the user's callbacks when verbose &gt; 0.
+/// It prints the logs' loss, metrics and validation figures, not "learning_rate". Redraws build the line in a
+/// reused character buffer and format numbers in place, and read the batch logs only when a redraw is due, so
+/// the per-step path allocates nothing.
 /// </remarks>
-internal sealed class ProgressDisplay
+internal sealed class ProgressDisplay : Callback
 {
+    private const string LearningRateKey = "learning_rate";
+
     /// <summary>The shortest time between two redraws of the bar (Keras waits 0.05 s; 0.1 s is ten redraws a second).</summary>
     public static readonly TimeSpan RedrawInterval = TimeSpan.FromMilliseconds(100);
 
@@ -48,13 +52,28 @@ internal sealed class ProgressDisplay
     public static ProgressDisplay ForConsole(int verbose)
         => new(verbose, Console.Out, interactive: verbose == 1 && !Console.IsOutputRedirected, TimeProvider.System);
 
+    public override void OnTrainBegin(TrainingContext context) => OnTrainBegin(context.Epochs, context.StepsPerEpoch);
+
+    public override void OnTrainBatchEnd(int batch, IReadOnlyDictionary<string, float> logs)
+    {
+        if (!StepDone(batch + 1)) return;
+        if (logs is LogValues values) OnBatchEnd(batch + 1, values.Names, values.Values);
+        else OnBatchEnd(batch + 1, [.. logs.Keys], [.. logs.Select(pair => pair.Value)]);
+    }
+
+    public override void OnEpochEnd(int epoch, IReadOnlyDictionary<string, float> logs)
+    {
+        if (logs is LogValues values) OnEpochEnd(values.Names, values.Values);
+        else OnEpochEnd([.. logs.Keys], [.. logs.Select(pair => pair.Value)]);
+    }
+
     public void OnTrainBegin(int epochs, int steps)
     {
         _epochs = epochs;
         _steps = steps;
     }
 
-    public void OnEpochBegin(int epoch)
+    public override void OnEpochBegin(int epoch)
     {
         _epochStart = _time.GetTimestamp();
         _afterFirstStep = 0;
@@ -194,6 +213,7 @@ internal sealed class ProgressDisplay
     {
         for (int i = 0; i < names.Length; i++)
         {
+            if (names[i] == LearningRateKey) continue;
             Append(" - ");
             Append(names[i]);
             Append(": ");

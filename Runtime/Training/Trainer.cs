@@ -22,8 +22,8 @@ public static class Trainer
 {
     /// <summary>
     /// Trains the model for <paramref name="epochs"/> passes over the data (Keras's <c>fit</c>) and returns the
-    /// per-epoch loss and metrics: "loss", each metric's name, then "val_loss" and "val_" + each name when
-    /// there are validation data.
+    /// per-epoch logs: "loss", each metric's name, "val_loss" and "val_" + each name when there are validation
+    /// data, then "learning_rate" (the optimizer's rate during the epoch's last step).
     /// </summary>
     /// <param name="validationSplit">0, or the fraction in (0, 1) of samples, taken from the end before shuffling, to hold out for validation.</param>
     /// <param name="validationData">Validation samples given separately (not together with <paramref name="validationSplit"/>).</param>
@@ -31,18 +31,22 @@ public static class Trainer
     /// <param name="seed">The shuffle's key (0 when null): the same seed gives the same order everywhere.</param>
     /// <param name="verbose">0 silent, 1 a progress bar, 2 one line per epoch.</param>
     /// <param name="sampleWeight">One finite, non-negative weight per sample of <paramref name="x"/>, or null for all ones.</param>
+    /// <param name="callbacks">Hooks called in Keras's order (see <see cref="Callback"/>), in the order given, before the
+    /// progress display. Training stops after the epoch in which one sets <see cref="TrainingContext.StopTraining"/>.</param>
     public static History Fit(IModel model, Features x, Targets y, int epochs = 1, int batchSize = 32,
         double validationSplit = 0, (Features X, Targets Y)? validationData = null, bool shuffle = true,
-        int? seed = null, int verbose = 1, float[]? sampleWeight = null)
+        int? seed = null, int verbose = 1, float[]? sampleWeight = null, IEnumerable<Callback>? callbacks = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         if (verbose is < 0 or > 2)
             throw new ArgumentOutOfRangeException(nameof(verbose), verbose, $"Expected verbose 0 (silent), 1 (progress bar) or 2 (one line per epoch); got {verbose}.");
-        return Fit(model, x, y, epochs, batchSize, validationSplit, validationData, shuffle, seed, sampleWeight, ProgressDisplay.ForConsole(verbose));
+        return Fit(model, x, y, epochs, batchSize, validationSplit, validationData, shuffle, seed, sampleWeight,
+            verbose > 0 ? ProgressDisplay.ForConsole(verbose) : null, callbacks);
     }
 
     internal static History Fit(IModel model, Features x, Targets y, int epochs, int batchSize, double validationSplit,
-        (Features X, Targets Y)? validationData, bool shuffle, int? seed, float[]? sampleWeight, ProgressDisplay display)
+        (Features X, Targets Y)? validationData, bool shuffle, int? seed, float[]? sampleWeight, ProgressDisplay? display,
+        IEnumerable<Callback>? callbacks = null)
     {
         CheckPositive(epochs, nameof(epochs), "epoch");
         CheckPositive(batchSize, nameof(batchSize), "sample per batch");
@@ -52,6 +56,7 @@ public static class Trainer
         if (validationData is not null && validationSplit != 0)
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
                 $"Give validationData or validationSplit, not both; got validationData and validationSplit {validationSplit}."), nameof(validationData));
+        Callback[] hooks = CallbackList(callbacks, display);
 
         var all = SampleSet.Load(model, x, y, sampleWeight, nameof(x), nameof(y), nameof(x), nameof(y));
         SampleSet train = all, validation = default;
@@ -75,8 +80,10 @@ public static class Trainer
         var metrics = model.CreateMetrics();
         var validationMetrics = validate ? model.CreateMetrics() : [];
         string[] names = LogNames(metrics, validate);
-        float[] logs = new float[names.Length];
         int trainLogs = 1 + metrics.Length;
+        var batchLogs = new RunningLogs(names[..trainLogs], metrics);
+        var epochLogs = new LogValues(names);
+        var logs = epochLogs.Writable;
         var history = new History();
 
         int inputSize = model.InputSize, targetSize = model.TargetSize;
@@ -88,14 +95,15 @@ public static class Trainer
         int[] order = new int[n];
         ulong key = unchecked((ulong)(seed ?? 0));
 
-        display.OnTrainBegin(epochs, steps);
+        var context = new TrainingContext(model, epochs, steps, names);
+        foreach (var hook in hooks) hook.Attach(context);
+        foreach (var hook in hooks) hook.OnTrainBegin(context);
         for (int epoch = 0; epoch < epochs; epoch++)
         {
             Permute(order, shuffle, key, (ulong)epoch);
             foreach (var m in metrics) m.Reset();
-            display.OnEpochBegin(epoch);
-            double lossSum = 0;
-            long seen = 0;
+            foreach (var hook in hooks) hook.OnEpochBegin(epoch);
+            batchLogs.Restart();
             for (int step = 0; step < steps; step++)
             {
                 int start = step * batchSize, b = Math.Min(batchSize, n - start);
@@ -104,6 +112,7 @@ public static class Trainer
                 var ys = yb.AsSpan(0, b * targetSize);
                 var ws = wb.AsSpan(0, train.HasWeights ? b : 0);
                 train.Gather(rows, xs, ys, ws, inputSize, targetSize);
+                foreach (var hook in hooks) hook.OnTrainBatchBegin(step);
 
                 float loss = model.ComputeGradients(xs, ys, ws, b);
                 // Keras computes the metrics on the step's forward pass, before the update.
@@ -111,25 +120,70 @@ public static class Trainer
                 foreach (var m in metrics) m.Update(output, ys, ws, b);
                 model.Optimizer.Apply(model.Parameters, model.Gradients);
 
-                // Keras 3's loss tracker weights each batch's loss by the batch size.
-                lossSum += (double)loss * b;
-                seen += b;
-                if (display.StepDone(step + 1))
-                {
-                    FillTrainingLogs(logs, lossSum / seen, metrics);
-                    display.OnBatchEnd(step + 1, names.AsSpan(0, trainLogs), logs.AsSpan(0, trainLogs));
-                }
+                batchLogs.Add(loss, b);
+                foreach (var hook in hooks) hook.OnTrainBatchEnd(step, batchLogs);
+                if (context.StopTraining) break;
             }
-            FillTrainingLogs(logs, lossSum / seen, metrics);
+            batchLogs.Values.CopyTo(logs);
             if (validate)
             {
                 logs[trainLogs] = (float)EvaluateCore(model, validation, batchSize, validationMetrics);
                 for (int i = 0; i < validationMetrics.Length; i++) logs[trainLogs + 1 + i] = validationMetrics[i].Result();
             }
+            logs[^1] = model.Optimizer.LearningRate;
             for (int i = 0; i < names.Length; i++) history.Add(names[i], logs[i]);
-            display.OnEpochEnd(names, logs);
+            foreach (var hook in hooks) hook.OnEpochEnd(epoch, epochLogs);
+            if (context.StopTraining) break;
         }
+        foreach (var hook in hooks) hook.OnTrainEnd(epochLogs);
         return history;
+    }
+
+    /// <summary>The user's callbacks in order, then the progress display (Keras appends its ProgbarLogger last).</summary>
+    private static Callback[] CallbackList(IEnumerable<Callback>? callbacks, ProgressDisplay? display)
+    {
+        var list = new List<Callback>();
+        if (callbacks is not null)
+        {
+            foreach (var callback in callbacks)
+            {
+                if (callback is null)
+                    throw new ArgumentException($"callbacks[{list.Count}] is null; expected a Callback.", nameof(callbacks));
+                list.Add(callback);
+            }
+        }
+        if (display is not null) list.Add(display);
+        return [.. list];
+    }
+
+    /// <summary>
+    /// The batch logs: the epoch's running loss (the batch losses weighted by batch size, as Keras 3's loss
+    /// tracker) and metrics, computed only when a callback reads them.
+    /// </summary>
+    private sealed class RunningLogs(string[] names, Metric[] metrics) : LogValues(names)
+    {
+        private double _lossSum;
+        private long _seen;
+
+        public void Restart()
+        {
+            _lossSum = 0;
+            _seen = 0;
+            Invalidate();
+        }
+
+        public void Add(float batchLoss, int batchSize)
+        {
+            _lossSum += (double)batchLoss * batchSize;
+            _seen += batchSize;
+            Invalidate();
+        }
+
+        protected override void Fill(Span<float> values)
+        {
+            values[0] = (float)(_lossSum / _seen);
+            for (int i = 0; i < metrics.Length; i++) values[1 + i] = metrics[i].Result();
+        }
     }
 
     /// <summary>
@@ -257,20 +311,17 @@ public static class Trainer
         }
     }
 
+    /// <summary>"loss", the metrics, then "val_loss" and "val_" + each metric with validation, then "learning_rate".</summary>
     private static string[] LogNames(Metric[] metrics, bool validation)
     {
-        var names = new string[(1 + metrics.Length) * (validation ? 2 : 1)];
+        int train = 1 + metrics.Length;
+        var names = new string[train * (validation ? 2 : 1) + 1];
         names[0] = "loss";
         for (int i = 0; i < metrics.Length; i++) names[1 + i] = metrics[i].Name;
         if (validation)
-            for (int i = 0; i <= metrics.Length; i++) names[1 + metrics.Length + i] = "val_" + names[i];
+            for (int i = 0; i < train; i++) names[train + i] = "val_" + names[i];
+        names[^1] = "learning_rate";
         return names;
-    }
-
-    private static void FillTrainingLogs(float[] logs, double loss, Metric[] metrics)
-    {
-        logs[0] = (float)loss;
-        for (int i = 0; i < metrics.Length; i++) logs[1 + i] = metrics[i].Result();
     }
 
     private static void CheckPositive(int value, string paramName, string unit)
