@@ -191,8 +191,9 @@ internal static class ModelEmitter
         string features = G + "Features", targets = G + "Targets";
         w.Line("/// <summary>Trains the model (Keras's <c>fit</c>); returns the per-epoch loss and metrics.</summary>");
         w.Line($"public {G}History Fit({features} x, {targets} y, int epochs = 1, int batchSize = 32, double validationSplit = 0,");
-        w.Line($"    ({features} X, {targets} Y)? validationData = null, bool shuffle = true, int? seed = null, int verbose = 1, float[]? sampleWeight = null)");
-        w.Line($"    => {G}Trainer.Fit(this, x, y, epochs, batchSize, validationSplit, validationData, shuffle, seed, verbose, sampleWeight);");
+        w.Line($"    ({features} X, {targets} Y)? validationData = null, bool shuffle = true, int? seed = null, int verbose = 1, float[]? sampleWeight = null,");
+        w.Line($"    global::System.Collections.Generic.IEnumerable<{G}Callback>? callbacks = null)");
+        w.Line($"    => {G}Trainer.Fit(this, x, y, epochs, batchSize, validationSplit, validationData, shuffle, seed, verbose, sampleWeight, callbacks);");
         w.Line();
         w.Line("/// <summary>The loss and metrics on the given data, in inference mode (Keras's <c>evaluate</c>).</summary>");
         w.Line($"public EvaluationResult Evaluate({features} x, {targets} y, int batchSize = 32, float[]? sampleWeight = null)");
