@@ -217,7 +217,7 @@ public sealed class OptimizerValidationTests
         var w = new float[Parameters];
         var g = new float[Parameters];
         Gradients(new Random(7), g, 128f);
-        for (int i = 0; i < 10; i++) optimizer.Apply(w, g);
+        for (int i = 0; i < 50; i++) optimizer.Apply(w, g);
 
         long before = GC.GetAllocatedBytesForCurrentThread();
         for (int i = 0; i < 100; i++) optimizer.Apply(w, g);

@@ -25,7 +25,7 @@ public sealed class Adagrad : Optimizer
         Array.Fill(_accumulator, InitialAccumulatorValue);
     }
 
-    protected override void UpdateStep(Span<float> parameters, ReadOnlySpan<float> gradients, int offset, in TensorStep step)
+    protected override void UpdateStep(Span<float> parameters, ReadOnlySpan<float> gradients, int offset, TensorStep step)
     {
         float eta = step.LearningRate, eps = Epsilon;
         var accumulator = _accumulator.AsSpan(offset, parameters.Length);

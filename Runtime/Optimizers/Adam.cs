@@ -22,7 +22,7 @@ public sealed class Adam : Optimizer
 
     protected override void Build(int length) => _adam.Build(length);
 
-    protected override void UpdateStep(Span<float> parameters, ReadOnlySpan<float> gradients, int offset, in TensorStep step) =>
+    protected override void UpdateStep(Span<float> parameters, ReadOnlySpan<float> gradients, int offset, TensorStep step) =>
         _adam.UpdateStep(parameters, gradients, offset, step);
 }
 
@@ -54,7 +54,7 @@ internal sealed class AdamEquations
         if (Amsgrad) _vMax = new float[length];
     }
 
-    public void UpdateStep(Span<float> parameters, ReadOnlySpan<float> gradients, int offset, in Optimizer.TensorStep step)
+    public void UpdateStep(Span<float> parameters, ReadOnlySpan<float> gradients, int offset, Optimizer.TensorStep step)
     {
         // Keras computes the bias correction in float32 from the float32 betas.
         float t = step.Iterations + 1;

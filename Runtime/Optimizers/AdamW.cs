@@ -26,6 +26,6 @@ public sealed class AdamW : Optimizer
 
     protected override void Build(int length) => _adam.Build(length);
 
-    protected override void UpdateStep(Span<float> parameters, ReadOnlySpan<float> gradients, int offset, in TensorStep step) =>
+    protected override void UpdateStep(Span<float> parameters, ReadOnlySpan<float> gradients, int offset, TensorStep step) =>
         _adam.UpdateStep(parameters, gradients, offset, step);
 }

@@ -86,14 +86,14 @@ public abstract class Optimizer
     public float? ClipNorm
     {
         get;
-        init => field = CheckClip(value, nameof(ClipNorm), ClipValue, GlobalClipNorm);
+        init => field = CheckClip(value, nameof(ClipNorm), (nameof(ClipValue), ClipValue), (nameof(GlobalClipNorm), GlobalClipNorm));
     }
 
     /// <summary>Clips each gradient element to [−c, c]. A value ≤ 0 turns it off.</summary>
     public float? ClipValue
     {
         get;
-        init => field = CheckClip(value, nameof(ClipValue), ClipNorm, GlobalClipNorm);
+        init => field = CheckClip(value, nameof(ClipValue), (nameof(ClipNorm), ClipNorm), (nameof(GlobalClipNorm), GlobalClipNorm));
     }
 
     /// <summary>
@@ -103,7 +103,7 @@ public abstract class Optimizer
     public float? GlobalClipNorm
     {
         get;
-        init => field = CheckClip(value, nameof(GlobalClipNorm), ClipNorm, ClipValue);
+        init => field = CheckClip(value, nameof(GlobalClipNorm), (nameof(ClipNorm), ClipNorm), (nameof(ClipValue), ClipValue));
     }
 
     /// <summary>
@@ -251,7 +251,7 @@ public abstract class Optimizer
     /// w = <c>step.Decay(parameters[i])</c>, then the update. <paramref name="offset"/> is the tensor's start in the whole
     /// buffer, for slot variables built over the whole buffer.
     /// </summary>
-    protected abstract void UpdateStep(Span<float> parameters, ReadOnlySpan<float> gradients, int offset, in TensorStep step);
+    protected abstract void UpdateStep(Span<float> parameters, ReadOnlySpan<float> gradients, int offset, TensorStep step);
 
     /// <summary>
     /// One tensor's share of a step, handed to <see cref="UpdateStep"/>. The gradient scale folds in 1/loss scale, 1/N of
@@ -305,7 +305,7 @@ public abstract class Optimizer
         {
             var step = new TensorStep(learningRate, iterations, scales[k], clipValue, _decayed[k] ? weightDecay : 0f);
             int offset = _offsets[k];
-            UpdateStep(Tensor(parameters, k), Tensor(gradients, k), offset, in step);
+            UpdateStep(Tensor(parameters, k), Tensor(gradients, k), offset, step);
         }
     }
 
@@ -365,12 +365,15 @@ public abstract class Optimizer
     private static bool IsValidLearningRate(float value) => value >= 0 && !float.IsInfinity(value);
 
     /// <summary>Keras allows at most one of clipnorm, clipvalue and global_clipnorm, counting any value that is set.</summary>
-    private static float? CheckClip(float? value, string name, float? other1, float? other2)
+    private static float? CheckClip(float? value, string name, (string Name, float? Value) other1, (string Name, float? Value) other2)
     {
         if (value is float v && !float.IsFinite(v))
             throw new ArgumentOutOfRangeException(name, v, "Expected a finite clip threshold (a value <= 0 turns clipping off).");
-        if (value is not null && (other1 is not null || other2 is not null))
-            throw new ArgumentException($"Only one of ClipNorm, ClipValue and GlobalClipNorm can be set; got {name} = {value} with another already set.", name);
+        if (value is not null && (other1.Value ?? other2.Value) is float set)
+        {
+            string setName = other1.Value is not null ? other1.Name : other2.Name;
+            throw new ArgumentException($"Only one of ClipNorm, ClipValue and GlobalClipNorm can be set; got {setName} = {set} and {name} = {value}.", name);
+        }
         return value;
     }
 }

@@ -33,7 +33,7 @@ public sealed class RmsProp : Optimizer
         if (Momentum > 0f) _momentum = new float[length];
     }
 
-    protected override void UpdateStep(Span<float> parameters, ReadOnlySpan<float> gradients, int offset, in TensorStep step)
+    protected override void UpdateStep(Span<float> parameters, ReadOnlySpan<float> gradients, int offset, TensorStep step)
     {
         float eta = step.LearningRate, rho = Rho, oneMinusRho = 1f - Rho, mu = Momentum, eps = Epsilon;
         var v = _velocity.AsSpan(offset, parameters.Length);

@@ -24,7 +24,7 @@ public sealed class Sgd : Optimizer
         if (Momentum > 0f) _velocity = new float[length];
     }
 
-    protected override void UpdateStep(Span<float> parameters, ReadOnlySpan<float> gradients, int offset, in TensorStep step)
+    protected override void UpdateStep(Span<float> parameters, ReadOnlySpan<float> gradients, int offset, TensorStep step)
     {
         float eta = step.LearningRate, mu = Momentum;
         if (mu == 0f)
