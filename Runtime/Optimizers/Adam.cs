@@ -7,10 +7,31 @@ namespace Gen;
 /// </summary>
 public sealed class Adam : Optimizer
 {
-    private float[] _m = [], _v = [], _vMax = [];
+    private readonly AdamEquations _adam;
 
     public Adam(float learningRate = 0.001f, float beta1 = 0.9f, float beta2 = 0.999f, float epsilon = 1e-7f, bool amsgrad = false)
         : base(learningRate)
+    {
+        _adam = new AdamEquations(beta1, beta2, epsilon, amsgrad);
+    }
+
+    public float Beta1 => _adam.Beta1;
+    public float Beta2 => _adam.Beta2;
+    public float Epsilon => _adam.Epsilon;
+    public bool Amsgrad => _adam.Amsgrad;
+
+    protected override void Build(int length) => _adam.Build(length);
+
+    protected override void UpdateStep(Span<float> parameters, ReadOnlySpan<float> gradients, int offset, TensorStep step) =>
+        _adam.UpdateStep(parameters, gradients, offset, step);
+}
+
+/// <summary>Adam's slot variables and update equations, shared by <see cref="Adam"/> and <see cref="AdamW"/>.</summary>
+internal sealed class AdamEquations
+{
+    private float[] _m = [], _v = [], _vMax = [];
+
+    public AdamEquations(float beta1, float beta2, float epsilon, bool amsgrad)
     {
         if (!(beta1 >= 0f && beta1 < 1f)) throw new ArgumentOutOfRangeException(nameof(beta1), beta1, "Expected beta1 in [0, 1).");
         if (!(beta2 >= 0f && beta2 < 1f)) throw new ArgumentOutOfRangeException(nameof(beta2), beta2, "Expected beta2 in [0, 1).");
@@ -26,40 +47,29 @@ public sealed class Adam : Optimizer
     public float Epsilon { get; }
     public bool Amsgrad { get; }
 
-    protected override void Build(int length)
+    public void Build(int length)
     {
         _m = new float[length];
         _v = new float[length];
         if (Amsgrad) _vMax = new float[length];
     }
 
-    protected override void UpdateStep(Span<float> parameters, ReadOnlySpan<float> gradients, float learningRate, long iteration)
+    public void UpdateStep(Span<float> parameters, ReadOnlySpan<float> gradients, int offset, Optimizer.TensorStep step)
     {
         // Keras computes the bias correction in float32 from the float32 betas.
-        float t = iteration + 1;
-        float alpha = learningRate * MathF.Sqrt(1f - MathF.Pow(Beta2, t)) / (1f - MathF.Pow(Beta1, t));
+        float t = step.Iterations + 1;
+        float alpha = step.LearningRate * MathF.Sqrt(1f - MathF.Pow(Beta2, t)) / (1f - MathF.Pow(Beta1, t));
         float oneMinusB1 = 1f - Beta1, oneMinusB2 = 1f - Beta2, eps = Epsilon;
-        var m = _m.AsSpan(0, parameters.Length);
-        var v = _v.AsSpan(0, parameters.Length);
-        if (Amsgrad)
-        {
-            var vMax = _vMax.AsSpan(0, parameters.Length);
-            for (int i = 0; i < parameters.Length; i++)
-            {
-                float g = gradients[i];
-                m[i] += (g - m[i]) * oneMinusB1;
-                v[i] += (g * g - v[i]) * oneMinusB2;
-                vMax[i] = Math.Max(vMax[i], v[i]);
-                parameters[i] -= alpha * m[i] / (MathF.Sqrt(vMax[i]) + eps);
-            }
-            return;
-        }
+        var m = _m.AsSpan(offset, parameters.Length);
+        var v = _v.AsSpan(offset, parameters.Length);
+        var vMax = Amsgrad ? _vMax.AsSpan(offset, parameters.Length) : default;
         for (int i = 0; i < parameters.Length; i++)
         {
-            float g = gradients[i];
+            float g = step.Gradient(gradients[i]);
             m[i] += (g - m[i]) * oneMinusB1;
             v[i] += (g * g - v[i]) * oneMinusB2;
-            parameters[i] -= alpha * m[i] / (MathF.Sqrt(v[i]) + eps);
+            float vi = Amsgrad ? vMax[i] = MathF.Max(vMax[i], v[i]) : v[i];
+            parameters[i] = step.Decay(parameters[i]) - alpha * m[i] / (MathF.Sqrt(vi) + eps);
         }
     }
 }

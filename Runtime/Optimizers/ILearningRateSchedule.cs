@@ -1,12 +1,14 @@
 namespace Gen;
 
 /// <summary>
-/// A learning rate as a pure function of the optimizer step (Keras's <c>LearningRateSchedule</c>):
-/// <paramref name="step"/> is the 0-based <c>iterations</c> count taken before the increment, so the first
-/// update uses <c>GetLearningRate(0)</c>.
+/// A learning rate that is a function of the optimizer's step, as Keras's <c>LearningRateSchedule</c>.
+/// <see cref="Optimizer"/> asks it for the rate of every update and never caches the answer.
 /// </summary>
 public interface ILearningRateSchedule
 {
-    /// <summary>The learning rate for the update at 0-based step <paramref name="step"/>.</summary>
+    /// <summary>
+    /// The learning rate at <paramref name="step"/>: the number of <see cref="Optimizer.Apply"/> calls made before this
+    /// one (Keras's <c>_iterations</c>, 0 for the first call), counting calls that only accumulate gradients.
+    /// </summary>
     float GetLearningRate(long step);
 }

@@ -24,21 +24,20 @@ public sealed class Sgd : Optimizer
         if (Momentum > 0f) _velocity = new float[length];
     }
 
-    protected override void UpdateStep(Span<float> parameters, ReadOnlySpan<float> gradients, float learningRate, long iteration)
+    protected override void UpdateStep(Span<float> parameters, ReadOnlySpan<float> gradients, int offset, TensorStep step)
     {
-        if (Momentum == 0f)
+        float eta = step.LearningRate, mu = Momentum;
+        if (mu == 0f)
         {
-            for (int i = 0; i < parameters.Length; i++) parameters[i] -= learningRate * gradients[i];
+            for (int i = 0; i < parameters.Length; i++) parameters[i] = step.Decay(parameters[i]) - eta * step.Gradient(gradients[i]);
             return;
         }
-        float mu = Momentum;
-        var m = _velocity.AsSpan(0, parameters.Length);
+        var m = _velocity.AsSpan(offset, parameters.Length);
         for (int i = 0; i < parameters.Length; i++)
         {
-            float g = gradients[i];
-            float v = mu * m[i] - learningRate * g;
-            m[i] = v;
-            parameters[i] += Nesterov ? mu * v - learningRate * g : v;
+            float g = step.Gradient(gradients[i]);
+            float v = m[i] = mu * m[i] - eta * g;
+            parameters[i] = step.Decay(parameters[i]) + (Nesterov ? mu * v - eta * g : v);
         }
     }
 }
