@@ -6,7 +6,7 @@ namespace Samples.Mixed;
 partial class Detectors
 {
     /// <summary>
-    /// input (8) -> dense (Dense 16, tanh) -> bottleneck (Dense 4) -> dense_2 (Dense 1).
+    /// input (8) -> dense (Dense 16, tanh) -> bottleneck (Dense 4) -> dense_1 (Dense 1).
     /// Loss: binary_crossentropy. Optimizer: Sgd. 201 parameters.
     /// </summary>
     partial class AnomalyDetector : global::Gen.IModel
@@ -15,15 +15,15 @@ partial class Detectors
         private const int Layer0Kernel = 0; // dense kernel (8, 16)
         private const int Layer1Kernel = 128; // bottleneck kernel (16, 4)
         private const int Layer1Bias = 192; // bottleneck bias (4)
-        private const int Layer2Kernel = 196; // dense_2 kernel (4, 1)
-        private const int Layer2Bias = 200; // dense_2 bias (1)
+        private const int Layer2Kernel = 196; // dense_1 kernel (4, 1)
+        private const int Layer2Bias = 200; // dense_1 bias (1)
         private const int ParameterCount = 201;
 
         // Activation arena: for a batch of B samples, the tensor at offset k per sample takes B × width floats from B × k.
         private const int Layer0Z = 0; // dense x @ W + b (B, 16)
         private const int Layer0A = 16; // dense tanh (B, 16)
         private const int Layer1Z = 32; // bottleneck x @ W + b (B, 4)
-        private const int Layer2Z = 36; // dense_2 x @ W + b (B, 1)
+        private const int Layer2Z = 36; // dense_1 x @ W + b (B, 1)
         private const int ActivationWidth = 37;
         private const int MaxWidth = 16; // the widest gradient of a layer input or output
 
@@ -38,7 +38,8 @@ partial class Detectors
         /// <summary>Creates the model: Glorot-uniform kernels drawn from <paramref name="seed"/>, zero biases.</summary>
         public AnomalyDetector(int seed = 0)
         {
-            Optimizer = new global::Gen.Sgd(learningRate: 0.05f);
+            Optimizer = new global::Gen.Sgd(learningRate: 0.05f, momentum: 0f, nesterov: false);
+            Optimizer.DefineTensors([128, 64, 4, 4, 1], ["dense/kernel", "bottleneck/kernel", "bottleneck/bias", "dense_1/kernel", "dense_1/bias"]);
             global::System.Span<float> p = _parameters;
             global::Gen.Initializers.GlorotUniform(p.Slice(Layer0Kernel, 128), 8, 16, unchecked((ulong)seed), stream: 0);
             global::Gen.Initializers.GlorotUniform(p.Slice(Layer1Kernel, 64), 16, 4, unchecked((ulong)seed), stream: 1);
@@ -47,8 +48,9 @@ partial class Detectors
 
         /// <summary>Trains the model (Keras's <c>fit</c>); returns the per-epoch loss and metrics.</summary>
         public global::Gen.History Fit(global::Gen.Features x, global::Gen.Targets y, int epochs = 1, int batchSize = 32, double validationSplit = 0,
-            (global::Gen.Features X, global::Gen.Targets Y)? validationData = null, bool shuffle = true, int? seed = null, int verbose = 1, float[]? sampleWeight = null)
-            => global::Gen.Trainer.Fit(this, x, y, epochs, batchSize, validationSplit, validationData, shuffle, seed, verbose, sampleWeight);
+            (global::Gen.Features X, global::Gen.Targets Y)? validationData = null, bool shuffle = true, int? seed = null, int verbose = 1, float[]? sampleWeight = null,
+            global::System.Collections.Generic.IEnumerable<global::Gen.Callback>? callbacks = null)
+            => global::Gen.Trainer.Fit(this, x, y, epochs, batchSize, validationSplit, validationData, shuffle, seed, verbose, sampleWeight, callbacks);
 
         /// <summary>The loss and metrics on the given data, in inference mode (Keras's <c>evaluate</c>).</summary>
         public EvaluationResult Evaluate(global::Gen.Features x, global::Gen.Targets y, int batchSize = 32, float[]? sampleWeight = null)
@@ -64,12 +66,18 @@ partial class Detectors
         public float TrainStep(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y, global::System.ReadOnlySpan<float> sampleWeight, int batch)
             => global::Gen.Trainer.TrainStep(this, x, y, sampleWeight, batch);
 
+        /// <summary>
+        /// Applies the gradients left by <see cref="ComputeGradients"/> (or written into <see cref="Gradients"/> by a
+        /// custom loop) with the model's optimizer: the second half of a training step.
+        /// </summary>
+        public void ApplyGradients() => Optimizer.Apply(_parameters, _gradients);
+
         /// <summary>The loss and metrics of one batch, without updating (Keras's <c>test_on_batch</c>).</summary>
         public EvaluationResult TestStep(global::Gen.Features x, global::Gen.Targets y, float[]? sampleWeight = null)
             => EvaluationResult.From(global::Gen.Trainer.TestStep(this, x, y, sampleWeight));
 
         /// <summary>A table of the layers, their output shapes and parameter counts, as Keras's <c>summary()</c>.</summary>
-        public static string Summary => "Model: AnomalyDetector\nLayer (type)        Output Shape  Param #\ndense (Dense)       (None, 16)    128\nbottleneck (Dense)  (None, 4)     68\ndense_2 (Dense)     (None, 1)     5\nTotal params: 201";
+        public static string Summary => "Model: AnomalyDetector\nLayer (type)        Output Shape  Param #\ndense (Dense)       (None, 16)    128\nbottleneck (Dense)  (None, 4)     68\ndense_1 (Dense)     (None, 1)     5\nTotal params: 201";
 
         /// <inheritdoc/>
         public int InputSize => 8;
@@ -128,7 +136,7 @@ partial class Detectors
             var z1 = s.Slice(batch * Layer1Z, batch * 4);
             global::Gen.Cpu.Dense.Forward(a0, p.Slice(Layer1Kernel, 64), p.Slice(Layer1Bias, 4), z1, batch, 16, 4);
 
-            // dense_2: z1 (B, 4) -> z2 = z1 @ W + b (B, 1)
+            // dense_1: z1 (B, 4) -> z2 = z1 @ W + b (B, 1)
             var z2 = s.Slice(batch * Layer2Z, batch * 1);
             global::Gen.Cpu.Dense.Forward(z1, p.Slice(Layer2Kernel, 4), p.Slice(Layer2Bias, 1), z2, batch, 4, 1);
             _batch = batch;
@@ -146,7 +154,7 @@ partial class Detectors
             global::System.ReadOnlySpan<float> s = _activations;
             global::System.Span<float> g = _gradients;
 
-            // dense_2: d2 holds dLoss/d(output) (B, 1)
+            // dense_1: d2 holds dLoss/d(output) (B, 1)
             var d2 = new global::System.Span<float>(_delta, 0, batch * 1);
             global::Gen.Cpu.Dense.BackwardParameters(s.Slice(batch * Layer1Z, batch * 4), d2, g.Slice(Layer2Kernel, 4), g.Slice(Layer2Bias, 1), batch, 4, 1);
             global::Gen.Cpu.Dense.BackwardInput(d2, p.Slice(Layer2Kernel, 4), new global::System.Span<float>(_deltaNext, 0, batch * 4), batch, 4, 1);

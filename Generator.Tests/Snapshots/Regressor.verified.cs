@@ -39,6 +39,7 @@ partial class Regressor : global::Gen.IModel
     public Regressor(int seed = 0)
     {
         Optimizer = new global::Gen.Adam(learningRate: 0.001f, beta1: 0.9f, beta2: 0.999f, epsilon: 1E-07f, amsgrad: false);
+        Optimizer.DefineTensors([640, 64, 2048, 32, 32, 1], ["dense/kernel", "dense/bias", "dense_1/kernel", "dense_1/bias", "dense_2/kernel", "dense_2/bias"]);
         global::System.Span<float> p = _parameters;
         global::Gen.Initializers.GlorotUniform(p.Slice(Layer0Kernel, 640), 10, 64, unchecked((ulong)seed), stream: 0);
         global::Gen.Initializers.GlorotUniform(p.Slice(Layer1Kernel, 2048), 64, 32, unchecked((ulong)seed), stream: 1);
@@ -47,8 +48,9 @@ partial class Regressor : global::Gen.IModel
 
     /// <summary>Trains the model (Keras's <c>fit</c>); returns the per-epoch loss and metrics.</summary>
     public global::Gen.History Fit(global::Gen.Features x, global::Gen.Targets y, int epochs = 1, int batchSize = 32, double validationSplit = 0,
-        (global::Gen.Features X, global::Gen.Targets Y)? validationData = null, bool shuffle = true, int? seed = null, int verbose = 1, float[]? sampleWeight = null)
-        => global::Gen.Trainer.Fit(this, x, y, epochs, batchSize, validationSplit, validationData, shuffle, seed, verbose, sampleWeight);
+        (global::Gen.Features X, global::Gen.Targets Y)? validationData = null, bool shuffle = true, int? seed = null, int verbose = 1, float[]? sampleWeight = null,
+        global::System.Collections.Generic.IEnumerable<global::Gen.Callback>? callbacks = null)
+        => global::Gen.Trainer.Fit(this, x, y, epochs, batchSize, validationSplit, validationData, shuffle, seed, verbose, sampleWeight, callbacks);
 
     /// <summary>The loss and metrics on the given data, in inference mode (Keras's <c>evaluate</c>).</summary>
     public EvaluationResult Evaluate(global::Gen.Features x, global::Gen.Targets y, int batchSize = 32, float[]? sampleWeight = null)
@@ -63,6 +65,12 @@ partial class Regressor : global::Gen.IModel
     /// <summary>One optimizer step on a batch already in row-major buffers; allocates nothing once warm.</summary>
     public float TrainStep(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y, global::System.ReadOnlySpan<float> sampleWeight, int batch)
         => global::Gen.Trainer.TrainStep(this, x, y, sampleWeight, batch);
+
+    /// <summary>
+    /// Applies the gradients left by <see cref="ComputeGradients"/> (or written into <see cref="Gradients"/> by a
+    /// custom loop) with the model's optimizer: the second half of a training step.
+    /// </summary>
+    public void ApplyGradients() => Optimizer.Apply(_parameters, _gradients);
 
     /// <summary>The loss and metrics of one batch, without updating (Keras's <c>test_on_batch</c>).</summary>
     public EvaluationResult TestStep(global::Gen.Features x, global::Gen.Targets y, float[]? sampleWeight = null)

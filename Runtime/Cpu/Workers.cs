@@ -10,7 +10,8 @@ public static unsafe class Workers
     private static readonly object Gate = new();
     private static Thread[] _threads = [];
     private static SemaphoreSlim[] _wake = [];
-    private static readonly ManualResetEventSlim Done = new(false);
+    // A semaphore rather than an event: its synchronous Wait allocates nothing even when it has to block.
+    private static readonly SemaphoreSlim Done = new(0);
     private static delegate*<void*, int, void> _body;
     private static void* _state;
     private static int _parts, _nextPart, _active;
@@ -49,7 +50,6 @@ public static unsafe class Workers
             _parts = parts;
             _nextPart = 0;
             _active = helpers + 1;
-            Done.Reset();
             for (int i = 0; i < helpers; i++) _wake[i].Release();
             Work();
             Done.Wait();
@@ -62,7 +62,7 @@ public static unsafe class Workers
     {
         int part;
         while ((part = Interlocked.Increment(ref _nextPart) - 1) < _parts) _body(_state, part);
-        if (Interlocked.Decrement(ref _active) == 0) Done.Set();
+        if (Interlocked.Decrement(ref _active) == 0) Done.Release();
     }
 
     private static void EnsureThreads(int helpers)

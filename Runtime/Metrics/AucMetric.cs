@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Gen.Cpu;
 
 namespace Gen;
@@ -87,6 +88,7 @@ public sealed class AucMetric : Metric
 
     public bool FromLogits { get; }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Update(ReadOnlySpan<float> yPred, ReadOnlySpan<float> yTrue, ReadOnlySpan<float> sampleWeight, int batch)
     {
         int width = MetricArguments.CheckSameShape(yPred, yTrue, sampleWeight, batch);

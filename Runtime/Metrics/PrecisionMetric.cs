@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Gen;
 
 /// <summary>
@@ -45,6 +46,7 @@ public sealed class PrecisionMetric : Metric
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Update(ReadOnlySpan<float> yPred, ReadOnlySpan<float> yTrue, ReadOnlySpan<float> sampleWeight, int batch) =>
         _counts.Update(yPred, yTrue, sampleWeight, batch);
 

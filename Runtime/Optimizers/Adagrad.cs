@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Gen;
 
 /// <summary>
@@ -25,6 +26,7 @@ public sealed class Adagrad : Optimizer
         Array.Fill(_accumulator, InitialAccumulatorValue);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override void UpdateStep(Span<float> parameters, ReadOnlySpan<float> gradients, int offset, TensorStep step)
     {
         float eta = step.LearningRate, eps = Epsilon;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Gen;
 
 /// <summary>
@@ -22,6 +23,7 @@ public sealed class Adam : Optimizer
 
     protected override void Build(int length) => _adam.Build(length);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override void UpdateStep(Span<float> parameters, ReadOnlySpan<float> gradients, int offset, TensorStep step) =>
         _adam.UpdateStep(parameters, gradients, offset, step);
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Gen;
 
 /// <summary>
@@ -33,6 +34,7 @@ public sealed class RmsProp : Optimizer
         if (Momentum > 0f) _momentum = new float[length];
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override void UpdateStep(Span<float> parameters, ReadOnlySpan<float> gradients, int offset, TensorStep step)
     {
         float eta = step.LearningRate, rho = Rho, oneMinusRho = 1f - Rho, mu = Momentum, eps = Epsilon;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Gen;
 
 /// <summary>
@@ -24,6 +25,7 @@ public sealed class Sgd : Optimizer
         if (Momentum > 0f) _velocity = new float[length];
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override void UpdateStep(Span<float> parameters, ReadOnlySpan<float> gradients, int offset, TensorStep step)
     {
         float eta = step.LearningRate, mu = Momentum;

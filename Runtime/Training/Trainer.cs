@@ -135,6 +135,8 @@ public static class Trainer
             foreach (var hook in hooks) hook.OnEpochEnd(epoch, epochLogs);
             if (context.StopTraining) break;
         }
+        // Keras: with an EMA the weights become their moving average before the callbacks' train end.
+        model.Optimizer.FinalizeVariableValues(model.Parameters);
         foreach (var hook in hooks) hook.OnTrainEnd(epochLogs);
         return history;
     }

@@ -269,6 +269,11 @@ internal static class ModelEmitter
         w.Line("Run(x, batch);");
         w.Line("var dOutput = new global::System.Span<float>(_delta, 0, batch * OutputSize);");
         w.Line("float loss = Loss.Compute(Output, y, sampleWeight, batch, dOutput);");
+        if (model.Optimizer.LossScaleFactor > 0)
+        {
+            w.Line($"// Static loss scaling (Keras's scale_loss): the optimizer divides the gradients by the same {Float(model.Optimizer.LossScaleFactor)}.");
+            w.Line($"global::System.Numerics.Tensors.TensorPrimitives.Multiply(dOutput, {Float(model.Optimizer.LossScaleFactor)}, dOutput);");
+        }
         w.Line("Backward(x, batch);");
         w.Line("return loss;");
         w.Close();
