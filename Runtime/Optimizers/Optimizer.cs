@@ -327,6 +327,13 @@ public abstract class Optimizer
 
     private ReadOnlySpan<float> Tensor(ReadOnlySpan<float> buffer, int k) => buffer[_offsets[k].._offsets[k + 1]];
 
+    // A loop rather than a lambda: a closure here made the C# compiler allocate its display class on every Apply.
+    private static bool MatchesAny(Regex[] patterns, string name)
+    {
+        foreach (var pattern in patterns) if (pattern.IsMatch(name)) return true;
+        return false;
+    }
+
     private void EnsureBuilt(ReadOnlySpan<float> parameters)
     {
         if (_length >= 0)
@@ -348,7 +355,7 @@ public abstract class Optimizer
         for (int k = 0; k < lengths.Length; k++)
         {
             _offsets[k + 1] = _offsets[k] + lengths[k];
-            _decayed[k] = _tensorNames is null || !Array.Exists(_weightDecayExclusions, r => r.IsMatch(_tensorNames[k]));
+            _decayed[k] = _tensorNames is null || !MatchesAny(_weightDecayExclusions, _tensorNames[k]);
         }
         _gradientScales = new float[lengths.Length];
         if (GradientAccumulationSteps is not null) _accumulated = new float[parameters.Length];
