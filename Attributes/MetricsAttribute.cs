@@ -35,4 +35,10 @@ public sealed class MetricsAttribute : Attribute
     public MetricsAttribute(params MetricKind[] metrics) => Metrics = metrics;
 
     public MetricKind[] Metrics { get; }
+
+    /// <summary>
+    /// User-defined metrics: types deriving from <c>Gen.Metric</c> with a public parameterless constructor, reported
+    /// after the built-in ones under their <c>Name</c>, and in <c>Evaluate</c>'s result under the type's name.
+    /// </summary>
+    public Type[] Custom { get; set; } = [];
 }

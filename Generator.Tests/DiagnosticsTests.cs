@@ -228,4 +228,17 @@ public sealed class DiagnosticsTests
         string code = Assert.Single(run.Sources).Text;
         Assert.Contains("\"dense/kernel\", \"dense/bias\", \"bottleneck/kernel\", \"bottleneck/bias\", \"dense_1/kernel\", \"dense_1/bias\", \"dense_2/kernel\"", code);
     }
+
+    [Fact]
+    public void ACustomMetricThatIsNoMetricIsGen0017() =>
+        Expect(Source($"[Model(InputShape = [4])] {SoftmaxOutput} {Scce} [Adam] [Metrics(Custom = [typeof(string)])]"),
+            "GEN0017", DiagnosticSeverity.Error, "Metrics(Custom", "string", "Gen.Metric");
+
+    [Fact]
+    public void ACustomMetricWithoutParameterlessConstructorIsGen0017()
+    {
+        string source = Source($"[Model(InputShape = [4])] {SoftmaxOutput} {Scce} [Adam] [Metrics(Custom = [typeof(Needy)])]",
+            "public partial class Net;\npublic sealed class Needy(int x) : Metric { public override string Name => \"n\"; public override void Update(System.ReadOnlySpan<float> p, System.ReadOnlySpan<float> t, System.ReadOnlySpan<float> w, int b) { } public override float Result() => x; public override void Reset() { } }");
+        Expect(source, "GEN0017", DiagnosticSeverity.Error, "Metrics(Custom", "Needy", "parameterless");
+    }
 }

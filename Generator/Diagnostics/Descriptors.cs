@@ -93,4 +93,9 @@ internal static class Descriptors
         "Duplicate layer name",
         "Layer name '{0}' is used twice",
         "Layer names name the weights in saved files and in weight-decay exclusions, so each must be unique, as in Keras.");
+
+    public static readonly DiagnosticDescriptor InvalidCustomMetric = Error("GEN0017",
+        "Invalid custom metric",
+        "Custom metric {0} cannot be used: {1}",
+        "A custom metric is created by the generated model for every Fit and Evaluate: it must derive from Gen.Metric and have a parameterless constructor.");
 }

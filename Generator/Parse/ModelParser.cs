@@ -87,6 +87,7 @@ internal static class ModelParser
         AttributeData? lossAttribute = null;
         var optimizers = new List<(OptimizerSpec Spec, AttributeData Attribute)>();
         var metrics = new List<MetricKind>();
+        var customMetrics = new List<CustomMetricSpec>();
         AttributeData? metricsAttribute = null;
         int inputs = inputShape.Count == 1 && inputShape[0] > 0 ? inputShape[0] : 1;
         // Sizes in long: the emitted offsets and arena lengths are ints, valid only up to int.MaxValue.
@@ -175,6 +176,25 @@ internal static class ModelParser
                         else
                             metrics.Add(metric);
                     }
+                    foreach (var named in attribute.NamedArguments)
+                    {
+                        if (named.Key != "Custom" || named.Value.Kind != TypedConstantKind.Array || named.Value.IsNull) continue;
+                        foreach (var value in named.Value.Values)
+                        {
+                            if (value.Value is not INamedTypeSymbol type) continue;
+                            string property = type.Name;
+                            bool derives = false;
+                            for (var b = type.BaseType; b is not null; b = b.BaseType)
+                                if (b.Name == "Metric" && b.ContainingNamespace?.ToDisplayString() == AttributeNamespace) derives = true;
+                            bool constructible = !type.IsAbstract && !type.IsGenericType && type.InstanceConstructors.Any(c => c.Parameters.Length == 0 && c.DeclaredAccessibility is Microsoft.CodeAnalysis.Accessibility.Public or Microsoft.CodeAnalysis.Accessibility.Internal);
+                            if (!derives || !constructible)
+                                Report(Descriptors.InvalidCustomMetric, location, type.ToDisplayString(), derives ? "it needs a public parameterless constructor and must not be abstract or generic" : "it does not derive from Gen.Metric");
+                            else if (property == "Loss" || metrics.Any(m => m.ToString() == property) || customMetrics.Any(c => c.PropertyName == property))
+                                Report(Descriptors.DuplicateMetric, location, property);
+                            else
+                                customMetrics.Add(new CustomMetricSpec(type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), property));
+                        }
+                    }
                     break;
                 }
             }
@@ -207,7 +227,8 @@ internal static class ModelParser
             layers.ToEquatableArray(),
             loss!,
             optimizers[0].Spec,
-            metrics.ToEquatableArray());
+            metrics.ToEquatableArray(),
+            customMetrics.ToEquatableArray());
         return new ParseResult(spec, diagnostics.ToEquatableArray());
     }
 

@@ -31,7 +31,8 @@ internal sealed record ModelSpec(
     EquatableArray<DenseSpec> Layers,
     LossSpec Loss,
     OptimizerSpec Optimizer,
-    EquatableArray<MetricKind> Metrics)
+    EquatableArray<MetricKind> Metrics,
+    EquatableArray<CustomMetricSpec> CustomMetrics = default)
 {
     /// <summary>The features of one sample: the product of the input shape.</summary>
     public int InputSize
@@ -69,6 +70,9 @@ internal sealed record ModelSpec(
     private static string WithArity(string name, EquatableArray<string> typeParameters) =>
         typeParameters.Length == 0 ? name : name + "`" + typeParameters.Length.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }
+
+/// <summary>A user-defined metric: the type to construct (fully qualified) and its property in the evaluation result.</summary>
+internal sealed record CustomMetricSpec(string TypeName, string PropertyName);
 
 /// <summary>A dense layer: y = activation(x @ W + b), W of shape (Inputs, Units).</summary>
 internal sealed record DenseSpec(int Index, string Name, int Inputs, int Units, ActivationKind Activation, bool UseBias)

@@ -254,7 +254,7 @@ internal static class ModelEmitter
         w.Line("/// <inheritdoc/>");
         w.Line($"public global::System.ReadOnlySpan<float> Output => new(_activations, _batch * Layer{model.Layers.Length - 1}{(model.Layers[model.Layers.Length - 1].Activation == ActivationKind.Linear ? "Z" : "A")}, _batch * {model.OutputSize});");
         w.Line("/// <inheritdoc/>");
-        string metrics = string.Join(", ", model.Metrics.Select(m => $"new {G}{m}Metric()"));
+        string metrics = string.Join(", ", model.Metrics.Select(m => $"new {G}{m}Metric()").Concat(model.CustomMetrics.Select(c => $"new {c.TypeName}()")));
         w.Line($"public {G}Metric[] CreateMetrics() => [{metrics}];");
         w.Line();
         w.Line("/// <inheritdoc/>");
@@ -370,10 +370,11 @@ internal static class ModelEmitter
 
     private static void WriteEvaluationResult(SourceWriter w, ModelSpec model)
     {
-        string properties = string.Join("", model.Metrics.Select(m => $", float {m}"));
+        var names = model.Metrics.Select(m => m.ToString()).Concat(model.CustomMetrics.Select(c => c.PropertyName)).ToList();
+        string properties = string.Join("", names.Select(n => $", float {n}"));
         w.Line("/// <summary>The loss and each metric of an evaluation, by name.</summary>");
         w.Open($"public sealed record EvaluationResult(float Loss{properties})");
-        string args = string.Join("", model.Metrics.Select((m, i) => $", e.MetricValues[{i}]"));
+        string args = string.Join("", names.Select((_, i) => $", e.MetricValues[{i}]"));
         w.Line($"internal static EvaluationResult From({G}Evaluation e) => new(e.Loss{args});");
         w.Close();
     }
