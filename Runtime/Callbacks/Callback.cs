@@ -44,7 +44,7 @@ public abstract class Callback
     /// <summary>
     /// Called at the end of epoch <paramref name="epoch"/> (0-based), after validation, with its logs: "loss", each
     /// metric, "val_loss" and "val_" + each metric when there are validation data, and "learning_rate" (the
-    /// optimizer's rate during the epoch's last step).
+    /// optimizer's rate at the end of the epoch, i.e. for the next step, as Keras logs it).
     /// </summary>
     public virtual void OnEpochEnd(int epoch, IReadOnlyDictionary<string, float> logs) { }
 

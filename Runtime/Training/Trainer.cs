@@ -23,7 +23,7 @@ public static class Trainer
     /// <summary>
     /// Trains the model for <paramref name="epochs"/> passes over the data (Keras's <c>fit</c>) and returns the
     /// per-epoch logs: "loss", each metric's name, "val_loss" and "val_" + each name when there are validation
-    /// data, then "learning_rate" (the optimizer's rate during the epoch's last step).
+    /// data, then "learning_rate" (the optimizer's rate at the end of the epoch, i.e. for the next step, as Keras logs optimizer.learning_rate).
     /// </summary>
     /// <param name="validationSplit">0, or the fraction in (0, 1) of samples, taken from the end before shuffling, to hold out for validation.</param>
     /// <param name="validationData">Validation samples given separately (not together with <paramref name="validationSplit"/>).</param>

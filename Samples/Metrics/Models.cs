@@ -11,7 +11,7 @@ namespace Gen.Samples.Metrics;
 [Dense(1, Activation.Sigmoid)]
 [Loss(LossKind.BinaryCrossentropy)]
 [Adam(LearningRate = 0.01)]
-[Metrics(MetricKind.BinaryAccuracy, MetricKind.Precision, MetricKind.Recall, MetricKind.Auc)]
+[Metrics(MetricKind.BinaryAccuracy, MetricKind.Precision, MetricKind.Recall, MetricKind.Auc, Custom = [typeof(F1Score)])]
 public partial class BinaryClassifier;
 
 /// <summary>

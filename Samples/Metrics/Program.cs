@@ -14,7 +14,10 @@ binary.Fit(xTrain, yTrain, epochs: 10, batchSize: 32, seed: 42, verbose: 0);
 var result = binary.Evaluate(xTest, yTest); // one property per metric, in the declared order
 Console.WriteLine(Invariant($"loss {result.Loss:F4}  accuracy {result.BinaryAccuracy:F4}  precision {result.Precision:F4}  recall {result.Recall:F4}  auc {result.Auc:F4}"));
 
-// The custom metric works on any predictions: here the whole test set's, in one update.
+// The custom metric, named in [Metrics(Custom = [typeof(F1Score)])], is reported like the built-in ones...
+Console.WriteLine(Invariant($"f1 score from Evaluate: {result.F1Score:F6}"));
+
+// ...and works on its own on any predictions: here the whole test set's, in one update.
 float[,] probabilities = binary.Predict(xTest);
 var f1 = new F1Score();
 f1.Update(MemoryMarshal.CreateReadOnlySpan(ref probabilities[0, 0], probabilities.Length), yTest, sampleWeight: default, batch: yTest.Length);
