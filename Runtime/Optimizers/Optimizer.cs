@@ -265,6 +265,31 @@ public abstract class Optimizer
         /// <summary>Keras's <c>iterations</c>: the updates applied before this one (Adam's t is <c>Iterations + 1</c>).</summary>
         public long Iterations { get; } = iterations;
 
+        /// <summary>The factor every raw gradient is multiplied by (1/loss scale, 1/N of accumulation, the norm clip).</summary>
+        public float GradientScale => gradientScale;
+
+        /// <summary>The element clip (+∞ when off).</summary>
+        public float ClipValue => clipValue;
+
+        /// <summary>λ for this tensor (0 when it is excluded from weight decay or decay is off).</summary>
+        public float WeightDecay => weightDecay;
+
+        /// <summary><see cref="Gradient"/> for a vector of raw gradients, element for element the same operations.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public System.Numerics.Vector<float> Gradient(System.Numerics.Vector<float> raw)
+        {
+            var g = raw * new System.Numerics.Vector<float>(gradientScale);
+            var high = new System.Numerics.Vector<float>(clipValue);
+            var low = -high;
+            return System.Numerics.Vector.ConditionalSelect(System.Numerics.Vector.GreaterThan(g, high), high,
+                System.Numerics.Vector.ConditionalSelect(System.Numerics.Vector.LessThan(g, low), low, g));
+        }
+
+        /// <summary><see cref="Decay(float)"/> for a vector of weights: w − (w·λ)·η.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public System.Numerics.Vector<float> Decay(System.Numerics.Vector<float> w) =>
+            w - w * new System.Numerics.Vector<float>(weightDecay) * new System.Numerics.Vector<float>(LearningRate);
+
         /// <summary>The gradient Keras's update_step sees: clip(raw·scale, −clip value, clip value).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public float Gradient(float raw)
