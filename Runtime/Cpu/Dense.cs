@@ -58,6 +58,45 @@ public static class Dense
             var b0 = bias.IsEmpty ? Vector<float>.Zero : LoadVector(bias, c);
             var b1 = bias.IsEmpty ? Vector<float>.Zero : LoadVector(bias, c + Lanes);
             int r = 0;
+            for (; r + 8 <= batch; r += 8)
+            {
+                // 8 rows × 2 vectors: 16 accumulators, each W load feeding 8 FMAs.
+                Vector<float> a00 = b0, a01 = b1, a10 = b0, a11 = b1, a20 = b0, a21 = b1, a30 = b0, a31 = b1;
+                Vector<float> a40 = b0, a41 = b1, a50 = b0, a51 = b1, a60 = b0, a61 = b1, a70 = b0, a71 = b1;
+                ref float x0 = ref Unsafe.Add(ref xr, r * inputs);
+                for (int k = 0; k < inputs; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref wr, k * outputs + c);
+                    var w0 = Vector.LoadUnsafe(ref wk);
+                    var w1 = Vector.LoadUnsafe(ref Unsafe.Add(ref wk, Lanes));
+                    ref float xk = ref Unsafe.Add(ref x0, k);
+                    var v = new Vector<float>(xk);
+                    a00 = Vector.FusedMultiplyAdd(v, w0, a00); a01 = Vector.FusedMultiplyAdd(v, w1, a01);
+                    v = new Vector<float>(Unsafe.Add(ref xk, inputs));
+                    a10 = Vector.FusedMultiplyAdd(v, w0, a10); a11 = Vector.FusedMultiplyAdd(v, w1, a11);
+                    v = new Vector<float>(Unsafe.Add(ref xk, 2 * inputs));
+                    a20 = Vector.FusedMultiplyAdd(v, w0, a20); a21 = Vector.FusedMultiplyAdd(v, w1, a21);
+                    v = new Vector<float>(Unsafe.Add(ref xk, 3 * inputs));
+                    a30 = Vector.FusedMultiplyAdd(v, w0, a30); a31 = Vector.FusedMultiplyAdd(v, w1, a31);
+                    v = new Vector<float>(Unsafe.Add(ref xk, 4 * inputs));
+                    a40 = Vector.FusedMultiplyAdd(v, w0, a40); a41 = Vector.FusedMultiplyAdd(v, w1, a41);
+                    v = new Vector<float>(Unsafe.Add(ref xk, 5 * inputs));
+                    a50 = Vector.FusedMultiplyAdd(v, w0, a50); a51 = Vector.FusedMultiplyAdd(v, w1, a51);
+                    v = new Vector<float>(Unsafe.Add(ref xk, 6 * inputs));
+                    a60 = Vector.FusedMultiplyAdd(v, w0, a60); a61 = Vector.FusedMultiplyAdd(v, w1, a61);
+                    v = new Vector<float>(Unsafe.Add(ref xk, 7 * inputs));
+                    a70 = Vector.FusedMultiplyAdd(v, w0, a70); a71 = Vector.FusedMultiplyAdd(v, w1, a71);
+                }
+                ref float y0 = ref Unsafe.Add(ref yr, r * outputs + c);
+                Store(a00, a01, ref y0);
+                Store(a10, a11, ref Unsafe.Add(ref y0, outputs));
+                Store(a20, a21, ref Unsafe.Add(ref y0, 2 * outputs));
+                Store(a30, a31, ref Unsafe.Add(ref y0, 3 * outputs));
+                Store(a40, a41, ref Unsafe.Add(ref y0, 4 * outputs));
+                Store(a50, a51, ref Unsafe.Add(ref y0, 5 * outputs));
+                Store(a60, a61, ref Unsafe.Add(ref y0, 6 * outputs));
+                Store(a70, a71, ref Unsafe.Add(ref y0, 7 * outputs));
+            }
             for (; r + 4 <= batch; r += 4)
             {
                 Vector<float> a00 = b0, a01 = b1, a10 = b0, a11 = b1, a20 = b0, a21 = b1, a30 = b0, a31 = b1;
@@ -149,6 +188,43 @@ public static class Dense
         for (int c = c0; c < wide; c += strip)
         {
             int k = 0;
+            for (; k + 8 <= inputs; k += 8)
+            {
+                Vector<float> a00 = default, a01 = default, a10 = default, a11 = default, a20 = default, a21 = default, a30 = default, a31 = default;
+                Vector<float> a40 = default, a41 = default, a50 = default, a51 = default, a60 = default, a61 = default, a70 = default, a71 = default;
+                for (int r = 0; r < batch; r++)
+                {
+                    ref float g = ref Unsafe.Add(ref dyr, r * outputs + c);
+                    var g0 = Vector.LoadUnsafe(ref g);
+                    var g1 = Vector.LoadUnsafe(ref Unsafe.Add(ref g, Lanes));
+                    ref float xk = ref Unsafe.Add(ref xr, r * inputs + k);
+                    var v = new Vector<float>(xk);
+                    a00 = Vector.FusedMultiplyAdd(v, g0, a00); a01 = Vector.FusedMultiplyAdd(v, g1, a01);
+                    v = new Vector<float>(Unsafe.Add(ref xk, 1));
+                    a10 = Vector.FusedMultiplyAdd(v, g0, a10); a11 = Vector.FusedMultiplyAdd(v, g1, a11);
+                    v = new Vector<float>(Unsafe.Add(ref xk, 2));
+                    a20 = Vector.FusedMultiplyAdd(v, g0, a20); a21 = Vector.FusedMultiplyAdd(v, g1, a21);
+                    v = new Vector<float>(Unsafe.Add(ref xk, 3));
+                    a30 = Vector.FusedMultiplyAdd(v, g0, a30); a31 = Vector.FusedMultiplyAdd(v, g1, a31);
+                    v = new Vector<float>(Unsafe.Add(ref xk, 4));
+                    a40 = Vector.FusedMultiplyAdd(v, g0, a40); a41 = Vector.FusedMultiplyAdd(v, g1, a41);
+                    v = new Vector<float>(Unsafe.Add(ref xk, 5));
+                    a50 = Vector.FusedMultiplyAdd(v, g0, a50); a51 = Vector.FusedMultiplyAdd(v, g1, a51);
+                    v = new Vector<float>(Unsafe.Add(ref xk, 6));
+                    a60 = Vector.FusedMultiplyAdd(v, g0, a60); a61 = Vector.FusedMultiplyAdd(v, g1, a61);
+                    v = new Vector<float>(Unsafe.Add(ref xk, 7));
+                    a70 = Vector.FusedMultiplyAdd(v, g0, a70); a71 = Vector.FusedMultiplyAdd(v, g1, a71);
+                }
+                ref float d0 = ref Unsafe.Add(ref dwr, k * outputs + c);
+                Store(a00, a01, ref d0);
+                Store(a10, a11, ref Unsafe.Add(ref d0, outputs));
+                Store(a20, a21, ref Unsafe.Add(ref d0, 2 * outputs));
+                Store(a30, a31, ref Unsafe.Add(ref d0, 3 * outputs));
+                Store(a40, a41, ref Unsafe.Add(ref d0, 4 * outputs));
+                Store(a50, a51, ref Unsafe.Add(ref d0, 5 * outputs));
+                Store(a60, a61, ref Unsafe.Add(ref d0, 6 * outputs));
+                Store(a70, a71, ref Unsafe.Add(ref d0, 7 * outputs));
+            }
             for (; k + 4 <= inputs; k += 4)
             {
                 Vector<float> a00 = default, a01 = default, a10 = default, a11 = default, a20 = default, a21 = default, a30 = default, a31 = default;
