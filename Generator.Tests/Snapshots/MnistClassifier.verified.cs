@@ -164,9 +164,9 @@ partial class MnistClassifier : global::Gen.IModel
     private void EnsureCapacity(int batch)
     {
         if (batch <= _capacity) return;
-        _activations = new float[batch * ActivationWidth];
-        _delta = new float[batch * MaxWidth];
-        _deltaNext = new float[batch * MaxWidth];
+        _activations = new float[checked(batch * ActivationWidth)];
+        _delta = new float[checked(batch * MaxWidth)];
+        _deltaNext = new float[checked(batch * MaxWidth)];
         _capacity = batch;
     }
 

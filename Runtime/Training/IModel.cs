@@ -45,6 +45,12 @@ public interface IModel
     /// <summary>Runs the forward pass in inference mode on one batch; the predictions are left in <see cref="Output"/>.</summary>
     void Forward(ReadOnlySpan<float> x, int batch);
 
+    /// <summary>
+    /// Applies <see cref="Gradients"/> to <see cref="Parameters"/> with <see cref="Optimizer"/>: the second half of a
+    /// training step, after <see cref="ComputeGradients"/> (or after a custom loop wrote the gradients).
+    /// </summary>
+    void ApplyGradients() => Optimizer.Apply(Parameters, Gradients);
+
     /// <summary>The predictions of the last forward pass: <c>batch × OutputSize</c> floats. Valid until the next call.</summary>
     ReadOnlySpan<float> Output { get; }
 }

@@ -350,9 +350,9 @@ internal static class ModelEmitter
         w.Line("/// <summary>Grows the arenas for a larger batch; the only allocation after construction.</summary>");
         w.Open("private void EnsureCapacity(int batch)");
         w.Line("if (batch <= _capacity) return;");
-        w.Line("_activations = new float[batch * ActivationWidth];");
-        w.Line("_delta = new float[batch * MaxWidth];");
-        w.Line("_deltaNext = new float[batch * MaxWidth];");
+        w.Line("_activations = new float[checked(batch * ActivationWidth)];");
+        w.Line("_delta = new float[checked(batch * MaxWidth)];");
+        w.Line("_deltaNext = new float[checked(batch * MaxWidth)];");
         w.Line("_capacity = batch;");
         w.Close();
         w.Line();
