@@ -132,6 +132,39 @@ public sealed class LayerKernelTests
     }
 
     [Fact]
+    public void BatchNormInferenceBackward_MatchesCentralDifferencesWithConstantMovingStatistics()
+    {
+        const int Rows = 6, Features = 4;
+        var random = new Random(12);
+        var x = RandomArray(random, Rows * Features, 1f);
+        var gamma = RandomArray(random, Features, 1f);
+        var beta = RandomArray(random, Features);
+        float[] movingMean = [0.5f, -1f, 2f, 0f], movingVariance = [0.25f, 4f, 1.5f, 1f];
+        var weights = RandomArray(random, Rows * Features);
+        var dx = Filled(Rows * Features, 77f);
+        var dGamma = Filled(Features, -5f);
+        var dBeta = Filled(Features, 9f);
+
+        BatchNorm.InferenceBackward(x, weights, gamma, movingMean, movingVariance, dx, dGamma, dBeta, Rows, Features);
+
+        double[] xd = ToDouble(x), gd = ToDouble(gamma), bd = ToDouble(beta);
+        double Loss()
+        {
+            double sum = 0;
+            for (int r = 0; r < Rows; r++)
+                for (int c = 0; c < Features; c++)
+                {
+                    int i = r * Features + c;
+                    sum += ((xd[i] - movingMean[c]) / Math.Sqrt(movingVariance[c] + 1e-3) * gd[c] + bd[c]) * weights[i];
+                }
+            return sum;
+        }
+        AssertGradient(CentralDifferences(xd, Loss), dx, "dx");
+        AssertGradient(CentralDifferences(gd, Loss), dGamma, "dGamma");
+        AssertGradient(CentralDifferences(bd, Loss), dBeta, "dBeta");
+    }
+
+    [Fact]
     public void BatchNorm_RejectsWrongSizes()
     {
         var cache = new float[BatchNorm.CacheSize(2, 3)];
@@ -164,22 +197,25 @@ public sealed class LayerKernelTests
             for (int i = 0; i < y.Length; i++) sum += y[i] * weights[i];
             return sum;
         }
-        double[] Differentiate(double[] p)
+        return (CentralDifferences(xd, Loss), CentralDifferences(gd, Loss), CentralDifferences(bd, Loss));
+    }
+
+    /// <summary>∂loss/∂p by central differences, perturbing p in place.</summary>
+    private static double[] CentralDifferences(double[] p, Func<double> loss)
+    {
+        const double H = 1e-5;
+        var gradient = new double[p.Length];
+        for (int i = 0; i < p.Length; i++)
         {
-            var gradient = new double[p.Length];
-            for (int i = 0; i < p.Length; i++)
-            {
-                double saved = p[i], h = 1e-5;
-                p[i] = saved + h;
-                double plus = Loss();
-                p[i] = saved - h;
-                double minus = Loss();
-                p[i] = saved;
-                gradient[i] = (plus - minus) / (2 * h);
-            }
-            return gradient;
+            double saved = p[i];
+            p[i] = saved + H;
+            double plus = loss();
+            p[i] = saved - H;
+            double minus = loss();
+            p[i] = saved;
+            gradient[i] = (plus - minus) / (2 * H);
         }
-        return (Differentiate(xd), Differentiate(gd), Differentiate(bd));
+        return gradient;
     }
 
     /// <summary>Independent float64 BatchNorm: per column, mean and biased variance, then (x − μ)/√(σ² + ε)·γ + β.</summary>
@@ -439,6 +475,7 @@ public sealed class LayerKernelTests
             BatchNorm.TrainingForward(x, gamma, beta, movingMean, movingVariance, y, cache, Rows, Features);
             BatchNorm.InferenceForward(x, gamma, beta, movingMean, movingVariance, y, Rows, Features);
             BatchNorm.Backward(x, gamma, cache, dx, dGamma, dBeta, Rows, Features);
+            BatchNorm.InferenceBackward(x, y, gamma, movingMean, movingVariance, dx, dGamma, dBeta, Rows, Features);
             Dropout.Forward(x, y, mask, 0.25f, 99, step, 2, training: true);
             Dropout.Forward(x, y, mask, 0.25f, 99, step, 2, training: false);
             Dropout.Backward(x, mask, dx);

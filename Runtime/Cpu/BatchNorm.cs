@@ -163,6 +163,52 @@ public static class BatchNorm
         }
     }
 
+    /// <summary>
+    /// Gradients of <see cref="InferenceForward"/>, where the moving statistics are constants (a layer called with
+    /// training = false, or frozen): with x̂ = (x − moving_mean)/√(moving_variance + ε),
+    /// dx = dy·γ/√(moving_variance + ε), dγ = Σ_rows dy·x̂, dβ = Σ_rows dy (each overwrites; dγ and dβ skipped when empty).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void InferenceBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, ReadOnlySpan<float> gamma, ReadOnlySpan<float> movingMean, ReadOnlySpan<float> movingVariance,
+        Span<float> dx, Span<float> dGamma, Span<float> dBeta, int rows, int features, float epsilon = DefaultEpsilon)
+    {
+        Check(x.Length, dx.Length, gamma.Length, 0, movingMean.Length, movingVariance.Length, rows, features, epsilon, nameof(dx));
+        CheckSize(dy.Length, rows * features, nameof(dy));
+        CheckOptional(dGamma.Length, features, nameof(dGamma));
+        CheckOptional(dBeta.Length, features, nameof(dBeta));
+        Span<double> sumDy = stackalloc double[Block];
+        Span<double> sumDyXHat = stackalloc double[Block];
+        for (int c0 = 0; c0 < features; c0 += Block)
+        {
+            int width = Math.Min(Block, features - c0);
+            var s = sumDy[..width];
+            var t = sumDyXHat[..width];
+            s.Clear();
+            t.Clear();
+            for (int r = 0; r < rows; r++)
+            {
+                int o = r * features + c0;
+                var xr = x.Slice(o, width);
+                var gr = dy.Slice(o, width);
+                var dr = dx.Slice(o, width);
+                for (int j = 0; j < width; j++)
+                {
+                    int c = c0 + j;
+                    double invStd = 1.0 / Math.Sqrt((double)movingVariance[c] + epsilon);
+                    double g = gamma.IsEmpty ? 1.0 : gamma[c];
+                    dr[j] = (float)(gr[j] * g * invStd);
+                    s[j] += gr[j];
+                    t[j] += gr[j] * ((xr[j] - (double)movingMean[c]) * invStd);
+                }
+            }
+            for (int j = 0; j < width; j++)
+            {
+                if (!dBeta.IsEmpty) dBeta[c0 + j] = (float)s[j];
+                if (!dGamma.IsEmpty) dGamma[c0 + j] = (float)t[j];
+            }
+        }
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static float Affine(float h, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta, int c)
     {
@@ -170,13 +216,13 @@ public static class BatchNorm
         return beta.IsEmpty ? scaled : scaled + beta[c];
     }
 
-    private static void Check(int xLength, int yLength, int gammaLength, int betaLength, int meanLength, int varianceLength, int rows, int features, float epsilon)
+    private static void Check(int xLength, int yLength, int gammaLength, int betaLength, int meanLength, int varianceLength, int rows, int features, float epsilon, string yName = "y")
     {
         if (rows < 0) throw new ArgumentException($"Expected a non-negative row count; got {rows}.", nameof(rows));
         if (features < 1) throw new ArgumentException($"Expected at least one feature; got {features}.", nameof(features));
         if (!(epsilon > 0f)) throw new ArgumentException($"Expected a positive epsilon; got {epsilon}.", nameof(epsilon));
         CheckSize(xLength, rows * features, "x");
-        CheckSize(yLength, rows * features, "y");
+        CheckSize(yLength, rows * features, yName);
         CheckOptional(gammaLength, features, "gamma");
         CheckOptional(betaLength, features, "beta");
         CheckSize(meanLength, features, "movingMean");
