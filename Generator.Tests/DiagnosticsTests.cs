@@ -241,4 +241,19 @@ public sealed class DiagnosticsTests
             "public partial class Net;\npublic sealed class Needy(int x) : Metric { public override string Name => \"n\"; public override void Update(System.ReadOnlySpan<float> p, System.ReadOnlySpan<float> t, System.ReadOnlySpan<float> w, int b) { } public override float Result() => x; public override void Reset() { } }");
         Expect(source, "GEN0017", DiagnosticSeverity.Error, "Metrics(Custom", "Needy", "parameterless");
     }
+
+    [Fact]
+    public void ADropoutRateOfOneIsGen0007() =>
+        Expect(Source($"[Model(InputShape = [4])] [Dense(8)] [Dropout(1.0)] {SoftmaxOutput} {Scce} [Adam]"),
+            "GEN0007", DiagnosticSeverity.Error, "Dropout(1.0)", "Rate", "1", "[0, 1)");
+
+    [Fact]
+    public void BatchNormalizationAsTheFirstLayerIsGen0007() =>
+        Expect(Source($"[Model(InputShape = [4])] [BatchNormalization] {SoftmaxOutput} {Scce} [Adam]"),
+            "GEN0007", DiagnosticSeverity.Error, "BatchNormalization", "batch_normalization", "after a Dense layer");
+
+    [Fact]
+    public void ANonPositiveBatchNormalizationEpsilonIsGen0007() =>
+        Expect(Source($"[Model(InputShape = [4])] [Dense(8)] [BatchNormalization(Epsilon = 0)] {SoftmaxOutput} {Scce} [Adam]"),
+            "GEN0007", DiagnosticSeverity.Error, "BatchNormalization(Epsilon = 0)", "Epsilon", "> 0");
 }

@@ -57,7 +57,29 @@ public sealed class SnapshotTests
         }
         """;
 
+    /// <summary>The seeds' normalised and regularised classifier: BatchNormalization and Dropout in a chain.</summary>
+    public const string RegularisedClassifier = """
+        using Gen;
+
+        namespace Samples.Classifier;
+
+        [Model(InputShape = [784])]
+        [Dense(256, Activation.Relu)]
+        [BatchNormalization]
+        [Dropout(0.3)]
+        [Dense(128, Activation.Relu)]
+        [BatchNormalization(Center = false)]
+        [Dropout(0.2)]
+        [Dense(64, Activation.Relu)]
+        [Dense(10)]
+        [Loss(LossKind.SparseCategoricalCrossentropy, FromLogits = true)]
+        [AdamW(LearningRate = 1e-3, GlobalClipNorm = 1.0)]
+        [Metrics(MetricKind.SparseCategoricalAccuracy, MetricKind.SparseTopKCategoricalAccuracy)]
+        public partial class RegularisedClassifier;
+        """;
+
     [Theory]
+    [InlineData(nameof(RegularisedClassifier), RegularisedClassifier, "Samples.Classifier.RegularisedClassifier.g.cs")]
     [InlineData(nameof(Regressor), Regressor, "Samples.Regression.Regressor.g.cs")]
     [InlineData(nameof(MnistClassifier), MnistClassifier, "Samples.Mnist.MnistClassifier.g.cs")]
     [InlineData(nameof(AnomalyDetector), AnomalyDetector, "Samples.Mixed.Detectors.AnomalyDetector.g.cs")]

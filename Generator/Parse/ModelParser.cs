@@ -81,8 +81,22 @@ internal static class ModelParser
         else if (inputShape.Count != 1)
             Report(Descriptors.InvalidInputShape, modelLocation, typeName, string.Join(", ", inputShape), "Dense layers take flat samples; give a rank-1 shape such as [" + inputShape.Aggregate(1L, (p, d) => p * d) + "]");
 
-        var layers = new List<DenseSpec>();
-        int autoNamed = 0;
+        var layers = new List<LayerSpec>();
+        var autoNamed = new Dictionary<string, int>();
+
+        // Keras numbers only the layers it names itself, per kind: dense, dense_1, ..., dropout, dropout_1, ...
+        string LayerName(AttributeData attribute, string prefix, Location? location)
+        {
+            string? given = Named<string?>(attribute, "Name", null);
+            autoNamed.TryGetValue(prefix, out int count);
+            string name = given ?? (count == 0 ? prefix : prefix + "_" + count.ToString(CultureInfo.InvariantCulture));
+            if (given is null) autoNamed[prefix] = count + 1;
+            if (string.IsNullOrWhiteSpace(name))
+                Report(Descriptors.InvalidHyperparameter, location, "Name", "\"" + name + "\"", "a non-empty layer name");
+            else if (layers.Any(l => l.Name == name))
+                Report(Descriptors.DuplicateLayerName, location, name);
+            return name;
+        }
         LossSpec? loss = null;
         AttributeData? lossAttribute = null;
         var optimizers = new List<(OptimizerSpec Spec, AttributeData Attribute)>();
@@ -107,14 +121,7 @@ internal static class ModelParser
                     var activation = (ActivationKind)(attribute.ConstructorArguments[1].Value is int a ? a : 0);
                     bool useBias = Named(attribute, "UseBias", true);
                     int index = layers.Count;
-                    // Keras numbers only the layers it names itself: dense, dense_1, ...
-                    string? given = Named<string?>(attribute, "Name", null);
-                    string name = given ?? (autoNamed == 0 ? "dense" : "dense_" + autoNamed.ToString(CultureInfo.InvariantCulture));
-                    if (given is null) autoNamed++;
-                    if (string.IsNullOrWhiteSpace(name))
-                        Report(Descriptors.InvalidHyperparameter, location, "Name", "\"" + name + "\"", "a non-empty layer name");
-                    else if (layers.Any(l => l.Name == name))
-                        Report(Descriptors.DuplicateLayerName, location, name);
+                    string name = LayerName(attribute, "dense", location);
                     if (units <= 0)
                     {
                         Report(Descriptors.NonPositiveUnits, location, name, units);
@@ -129,8 +136,35 @@ internal static class ModelParser
                         tooLarge = true;
                         Report(Descriptors.ModelTooLarge, location, typeName, name, Count(parameterCount), Count(activationWidth), Count(int.MaxValue));
                     }
-                    layers.Add(new DenseSpec(index, name, inputs, units, activation, useBias));
+                    layers.Add(new LayerSpec(index, name, inputs, units, activation, useBias));
                     inputs = units;
+                    break;
+                }
+                case "BatchNormalizationAttribute":
+                {
+                    string name = LayerName(attribute, "batch_normalization", location);
+                    double momentum = Named(attribute, "Momentum", 0.99), epsilon = Named(attribute, "Epsilon", 1e-3);
+                    bool center = Named(attribute, "Center", true), scale = Named(attribute, "Scale", true);
+                    if (!(momentum >= 0 && momentum <= 1)) Report(Descriptors.InvalidHyperparameter, location, "Momentum", momentum, "a value in [0, 1]");
+                    if (!(epsilon > 0) || double.IsInfinity(epsilon)) Report(Descriptors.InvalidHyperparameter, location, "Epsilon", epsilon, "a finite value > 0");
+                    if (layers.Count == 0)
+                        Report(Descriptors.InvalidHyperparameter, location, $"Layer '{name}'", "first", "a layer after a Dense layer (a normalised input layer is not supported yet)");
+                    parameterCount += 2L * inputs;
+                    activationWidth += inputs;
+                    layers.Add(new LayerSpec(layers.Count, name, inputs, inputs, ActivationKind.Linear, false, LayerKind.BatchNormalization,
+                        Momentum: momentum, Epsilon: epsilon, Center: center, Scale: scale));
+                    break;
+                }
+                case "DropoutAttribute":
+                {
+                    if (attribute.ConstructorArguments.Length < 1) break;
+                    string name = LayerName(attribute, "dropout", location);
+                    double rate = attribute.ConstructorArguments[0].Value is double r ? r : 0;
+                    if (!(rate >= 0 && rate < 1)) Report(Descriptors.InvalidHyperparameter, location, "Rate", rate, "a value in [0, 1)");
+                    if (layers.Count == 0)
+                        Report(Descriptors.InvalidHyperparameter, location, $"Layer '{name}'", "first", "a layer after a Dense layer (dropout on the input is not supported yet)");
+                    activationWidth += 2L * inputs; // output and mask
+                    layers.Add(new LayerSpec(layers.Count, name, inputs, inputs, ActivationKind.Linear, false, LayerKind.Dropout, Rate: rate));
                     break;
                 }
                 case "LossAttribute":
@@ -316,7 +350,7 @@ internal static class ModelParser
         return spec;
     }
 
-    private static void CheckLossFitsOutput(LossSpec loss, DenseSpec output, Location? location, Reporter report)
+    private static void CheckLossFitsOutput(LossSpec loss, LayerSpec output, Location? location, Reporter report)
     {
         string lossName = loss.Kind.ToString();
         string activation = output.Activation.ToString();
@@ -344,7 +378,7 @@ internal static class ModelParser
         }
     }
 
-    private static void CheckMetricsFit(List<MetricKind> metrics, LossSpec loss, DenseSpec output, Location? location, Reporter report)
+    private static void CheckMetricsFit(List<MetricKind> metrics, LossSpec loss, LayerSpec output, Location? location, Reporter report)
     {
         bool sparse = loss.Kind == LossKind.SparseCategoricalCrossentropy;
         foreach (var metric in metrics)
@@ -364,7 +398,7 @@ internal static class ModelParser
     private static bool IsGenAttribute(INamedTypeSymbol? type)
     {
         if (type is null || type.ContainingNamespace?.ToDisplayString() != AttributeNamespace) return false;
-        return type.Name is "DenseAttribute" or "LossAttribute" or "MetricsAttribute" or "ModelAttribute"
+        return type.Name is "DenseAttribute" or "BatchNormalizationAttribute" or "DropoutAttribute" or "LossAttribute" or "MetricsAttribute" or "ModelAttribute"
             || type.BaseType?.Name == "OptimizerAttribute";
     }
 

@@ -28,7 +28,7 @@ internal sealed record ModelSpec(
     string Accessibility,
     EquatableArray<ContainingTypeSpec> ContainingTypes,
     EquatableArray<int> InputShape,
-    EquatableArray<DenseSpec> Layers,
+    EquatableArray<LayerSpec> Layers,
     LossSpec Loss,
     OptimizerSpec Optimizer,
     EquatableArray<MetricKind> Metrics,
@@ -74,11 +74,51 @@ internal sealed record ModelSpec(
 /// <summary>A user-defined metric: the type to construct (fully qualified) and its property in the evaluation result.</summary>
 internal sealed record CustomMetricSpec(string TypeName, string PropertyName);
 
-/// <summary>A dense layer: y = activation(x @ W + b), W of shape (Inputs, Units).</summary>
-internal sealed record DenseSpec(int Index, string Name, int Inputs, int Units, ActivationKind Activation, bool UseBias)
+internal enum LayerKind { Dense, BatchNormalization, Dropout }
+
+/// <summary>
+/// A layer of the chain. Dense: y = activation(x @ W + b), W of shape (Inputs, Units). BatchNormalization and Dropout
+/// keep the width (Units == Inputs) and use their own options.
+/// </summary>
+internal sealed record LayerSpec(
+    int Index,
+    string Name,
+    int Inputs,
+    int Units,
+    ActivationKind Activation,
+    bool UseBias,
+    LayerKind Kind = LayerKind.Dense,
+    double Rate = 0,
+    double Momentum = 0.99,
+    double Epsilon = 1e-3,
+    bool Center = true,
+    bool Scale = true)
 {
-    public int KernelSize => Inputs * Units;
-    public int ParameterCount => KernelSize + (UseBias ? Units : 0);
+    /// <summary>The first parameter tensor: Dense's kernel, or BatchNormalization's γ.</summary>
+    public int KernelSize => Kind switch
+    {
+        LayerKind.Dense => Inputs * Units,
+        LayerKind.BatchNormalization => Scale ? Units : 0,
+        _ => 0,
+    };
+
+    /// <summary>The second parameter tensor: Dense's bias, or BatchNormalization's β.</summary>
+    public int BiasSize => Kind switch
+    {
+        LayerKind.Dense => UseBias ? Units : 0,
+        LayerKind.BatchNormalization => Center ? Units : 0,
+        _ => 0,
+    };
+
+    public int ParameterCount => KernelSize + BiasSize;
+
+    /// <summary>Keras's type name, for the summary.</summary>
+    public string KerasType => Kind.ToString();
+
+    /// <summary>The names of the two parameter tensors, as Keras names the variables.</summary>
+    public string KernelName => Kind == LayerKind.BatchNormalization ? "gamma" : "kernel";
+
+    public string BiasName => Kind == LayerKind.BatchNormalization ? "beta" : "bias";
 }
 
 internal sealed record LossSpec(LossKind Kind, bool FromLogits, double LabelSmoothing, double Delta, ReductionKind Reduction);

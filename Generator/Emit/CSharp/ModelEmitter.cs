@@ -53,33 +53,55 @@ internal static class ModelEmitter
     /// <summary>Where every tensor lives: parameters in one arena, activations in another (per sample).</summary>
     private sealed class ArenaPlan
     {
-        public readonly int[] Kernel, Bias, Z, A;
-        public readonly int ParameterCount, ActivationWidth, MaxWidth;
+        public readonly int[] Kernel, Bias, Z, A, Mask, MovingMean, MovingVariance;
+        public readonly int ParameterCount, ActivationWidth, MaxWidth, StateCount;
 
         public ArenaPlan(ModelSpec model)
         {
             int n = model.Layers.Length;
-            Kernel = new int[n]; Bias = new int[n]; Z = new int[n]; A = new int[n];
-            int p = 0, s = 0, widest = model.InputSize;
+            Kernel = new int[n]; Bias = new int[n]; Z = new int[n]; A = new int[n]; Mask = new int[n];
+            MovingMean = new int[n]; MovingVariance = new int[n];
+            int p = 0, s = 0, state = 0, widest = model.InputSize;
             for (int i = 0; i < n; i++)
             {
                 var layer = model.Layers[i];
                 Kernel[i] = p; p += layer.KernelSize;
-                Bias[i] = p; if (layer.UseBias) p += layer.Units;
+                Bias[i] = p; p += layer.BiasSize;
                 Z[i] = s; s += layer.Units;
                 // A linear activation is the identity: its output is its input, in place.
                 if (layer.Activation == ActivationKind.Linear) A[i] = Z[i];
                 else { A[i] = s; s += layer.Units; }
+                if (layer.Kind == LayerKind.Dropout) { Mask[i] = s; s += layer.Units; }
+                if (layer.Kind == LayerKind.BatchNormalization)
+                {
+                    MovingMean[i] = state; state += layer.Units;
+                    MovingVariance[i] = state; state += layer.Units;
+                }
                 if (layer.Units > widest) widest = layer.Units;
             }
             ParameterCount = p;
             ActivationWidth = s;
             MaxWidth = widest;
+            StateCount = state;
         }
     }
 
-    private static string Describe(DenseSpec layer) =>
-        $"{layer.Name} (Dense {layer.Units}{(layer.Activation == ActivationKind.Linear ? "" : ", " + SnakeCase(layer.Activation.ToString()))})";
+    /// <summary>The constant naming layer i's output in the activation arena.</summary>
+    private static string OutputSlot(ModelSpec model, int i) => $"Layer{i}" + (model.Layers[i].Activation == ActivationKind.Linear ? "Z" : "A");
+
+    private static bool HasDropout(ModelSpec model) => model.Layers.Any(l => l.Kind == LayerKind.Dropout);
+
+    /// <summary>Whether some layer behaves differently in training and inference.</summary>
+    private static bool HasModes(ModelSpec model) => HasDropout(model) || HasState(model);
+
+    private static bool HasState(ModelSpec model) => model.Layers.Any(l => l.Kind == LayerKind.BatchNormalization);
+
+    private static string Describe(LayerSpec layer) => layer.Kind switch
+    {
+        LayerKind.Dropout => $"{layer.Name} (Dropout {Float(layer.Rate).TrimEnd('f')})",
+        LayerKind.BatchNormalization => $"{layer.Name} (BatchNormalization)",
+        _ => $"{layer.Name} (Dense {layer.Units}{(layer.Activation == ActivationKind.Linear ? "" : ", " + SnakeCase(layer.Activation.ToString()))})",
+    };
 
     private static void WriteClassComment(SourceWriter w, ModelSpec model, ArenaPlan plan)
     {
@@ -95,8 +117,9 @@ internal static class ModelEmitter
         for (int i = 0; i < model.Layers.Length; i++)
         {
             var layer = model.Layers[i];
-            w.Line($"private const int Layer{i}Kernel = {Int(plan.Kernel[i])}; // {layer.Name} kernel ({layer.Inputs}, {layer.Units})");
-            if (layer.UseBias) w.Line($"private const int Layer{i}Bias = {Int(plan.Bias[i])}; // {layer.Name} bias ({layer.Units})");
+            string shape = layer.Kind == LayerKind.Dense ? $"({layer.Inputs}, {layer.Units})" : $"({layer.Units})";
+            if (layer.KernelSize > 0) w.Line($"private const int Layer{i}Kernel = {Int(plan.Kernel[i])}; // {layer.Name} {layer.KernelName} {shape}");
+            if (layer.BiasSize > 0) w.Line($"private const int Layer{i}Bias = {Int(plan.Bias[i])}; // {layer.Name} {layer.BiasName} ({layer.Units})");
         }
         w.Line($"private const int ParameterCount = {Int(plan.ParameterCount)};");
         w.Line();
@@ -104,44 +127,87 @@ internal static class ModelEmitter
         for (int i = 0; i < model.Layers.Length; i++)
         {
             var layer = model.Layers[i];
-            w.Line($"private const int Layer{i}Z = {Int(plan.Z[i])}; // {layer.Name} x @ W + b (B, {layer.Units})");
+            string what = layer.Kind switch
+            {
+                LayerKind.BatchNormalization => "normalised",
+                LayerKind.Dropout => "after dropout",
+                _ => "x @ W + b",
+            };
+            w.Line($"private const int Layer{i}Z = {Int(plan.Z[i])}; // {layer.Name} {what} (B, {layer.Units})");
             if (layer.Activation != ActivationKind.Linear)
                 w.Line($"private const int Layer{i}A = {Int(plan.A[i])}; // {layer.Name} {SnakeCase(layer.Activation.ToString())} (B, {layer.Units})");
+            if (layer.Kind == LayerKind.Dropout)
+                w.Line($"private const int Layer{i}Mask = {Int(plan.Mask[i])}; // {layer.Name} mask: 0 or 1/(1 − rate) (B, {layer.Units})");
         }
         w.Line($"private const int ActivationWidth = {Int(plan.ActivationWidth)};");
         w.Line($"private const int MaxWidth = {Int(plan.MaxWidth)}; // the widest gradient of a layer input or output");
+        if (HasState(model))
+        {
+            w.Line();
+            w.Line("// State arena: what training updates but the optimizer does not (BatchNormalization's moving statistics).");
+            for (int i = 0; i < model.Layers.Length; i++)
+            {
+                if (model.Layers[i].Kind != LayerKind.BatchNormalization) continue;
+                w.Line($"private const int Layer{i}MovingMean = {Int(plan.MovingMean[i])}; // {model.Layers[i].Name} moving_mean ({model.Layers[i].Units})");
+                w.Line($"private const int Layer{i}MovingVariance = {Int(plan.MovingVariance[i])}; // {model.Layers[i].Name} moving_variance ({model.Layers[i].Units})");
+            }
+            w.Line($"private const int StateCount = {Int(plan.StateCount)};");
+        }
         w.Line();
         w.Line("private readonly float[] _parameters = new float[ParameterCount];");
         w.Line("private readonly float[] _gradients = new float[ParameterCount];");
+        if (HasState(model)) w.Line("private readonly float[] _state = new float[StateCount];");
         w.Line("private float[] _activations = [];");
         w.Line("private float[] _delta = [];");
         w.Line("private float[] _deltaNext = [];");
+        for (int i = 0; i < model.Layers.Length; i++)
+            if (model.Layers[i].Kind == LayerKind.BatchNormalization)
+                w.Line($"private float[] _layer{i}Cache = []; // {model.Layers[i].Name}: x̂ and 1/√(σ² + ε) of the last training batch");
+        if (HasDropout(model))
+        {
+            w.Line("private readonly ulong _seed;");
+            w.Line("private long _trainingStep; // counts training forward passes: the dropout masks' counter");
+        }
         w.Line("private int _capacity;");
         w.Line("private int _batch;");
     }
 
     private static void WriteConstruction(SourceWriter w, ModelSpec model, ArenaPlan plan)
     {
-        w.Line("/// <summary>Creates the model: Glorot-uniform kernels drawn from <paramref name=\"seed\"/>, zero biases.</summary>");
+        w.Line(HasDropout(model)
+            ? "/// <summary>Creates the model: Glorot-uniform kernels drawn from <paramref name=\"seed\"/>, zero biases; the seed also keys the dropout masks.</summary>"
+            : "/// <summary>Creates the model: Glorot-uniform kernels drawn from <paramref name=\"seed\"/>, zero biases.</summary>");
         w.Open($"public {Identifier(model.TypeName)}(int seed = 0)");
         w.Line($"Optimizer = {OptimizerExpression(model.Optimizer)};");
         var lengths = new List<string>();
         var names = new List<string>();
         foreach (var layer in model.Layers)
         {
-            lengths.Add(Int(layer.KernelSize));
-            names.Add(String(layer.Name + "/kernel"));
-            if (!layer.UseBias) continue;
-            lengths.Add(Int(layer.Units));
-            names.Add(String(layer.Name + "/bias"));
+            if (layer.KernelSize > 0)
+            {
+                lengths.Add(Int(layer.KernelSize));
+                names.Add(String(layer.Name + "/" + layer.KernelName));
+            }
+            if (layer.BiasSize > 0)
+            {
+                lengths.Add(Int(layer.BiasSize));
+                names.Add(String(layer.Name + "/" + layer.BiasName));
+            }
         }
         w.Line($"Optimizer.DefineTensors([{string.Join(", ", lengths)}], [{string.Join(", ", names)}]);");
         w.Line("global::System.Span<float> p = _parameters;");
         for (int i = 0; i < model.Layers.Length; i++)
         {
             var layer = model.Layers[i];
-            w.Line($"{G}Initializers.GlorotUniform(p.Slice(Layer{i}Kernel, {Int(layer.KernelSize)}), {layer.Inputs}, {layer.Units}, unchecked((ulong)seed), stream: {i});");
+            if (layer.Kind == LayerKind.Dense)
+                w.Line($"{G}Initializers.GlorotUniform(p.Slice(Layer{i}Kernel, {Int(layer.KernelSize)}), {layer.Inputs}, {layer.Units}, unchecked((ulong)seed), stream: {i});");
+            if (layer.Kind == LayerKind.BatchNormalization)
+            {
+                if (layer.Scale) w.Line($"p.Slice(Layer{i}Kernel, {layer.Units}).Fill(1f); // {layer.Name} gamma");
+                w.Line($"new global::System.Span<float>(_state, Layer{i}MovingVariance, {layer.Units}).Fill(1f); // {layer.Name} moving_variance");
+            }
         }
+        if (HasDropout(model)) w.Line("_seed = unchecked((ulong)seed);");
         w.Close();
     }
 
@@ -225,11 +291,13 @@ internal static class ModelEmitter
 
     private static string SummaryText(ModelSpec model)
     {
-        var rows = model.Layers.Select(l => (Layer: $"{l.Name} (Dense)", Shape: $"(None, {l.Units})", Params: Count(l.ParameterCount))).ToList();
+        // Keras counts BatchNormalization's moving statistics among the parameters (non-trainable).
+        int Parameters(LayerSpec l) => l.ParameterCount + (l.Kind == LayerKind.BatchNormalization ? 2 * l.Units : 0);
+        var rows = model.Layers.Select(l => (Layer: $"{l.Name} ({l.KerasType})", Shape: $"(None, {l.Units})", Params: Count(Parameters(l)))).ToList();
         int c0 = System.Math.Max(12, rows.Max(r => r.Layer.Length)) + 2, c1 = System.Math.Max(12, rows.Max(r => r.Shape.Length)) + 2;
         var lines = new List<string> { $"Model: {model.TypeName}", "Layer (type)".PadRight(c0) + "Output Shape".PadRight(c1) + "Param #" };
         lines.AddRange(rows.Select(r => r.Layer.PadRight(c0) + r.Shape.PadRight(c1) + r.Params));
-        lines.Add($"Total params: {Count(model.Layers.Sum(l => l.ParameterCount))}");
+        lines.Add($"Total params: {Count(model.Layers.Sum(Parameters))}");
         return string.Join("\n", lines);
     }
 
@@ -251,8 +319,13 @@ internal static class ModelEmitter
         w.Line("public global::System.Span<float> Parameters => _parameters;");
         w.Line("/// <inheritdoc/>");
         w.Line("public global::System.Span<float> Gradients => _gradients;");
+        if (HasState(model))
+        {
+            w.Line("/// <summary>What training updates but the optimizer does not: each BatchNormalization's moving mean, then moving variance.</summary>");
+            w.Line("public global::System.Span<float> State => _state;");
+        }
         w.Line("/// <inheritdoc/>");
-        w.Line($"public global::System.ReadOnlySpan<float> Output => new(_activations, _batch * Layer{model.Layers.Length - 1}{(model.Layers[model.Layers.Length - 1].Activation == ActivationKind.Linear ? "Z" : "A")}, _batch * {model.OutputSize});");
+        w.Line($"public global::System.ReadOnlySpan<float> Output => new(_activations, _batch * {OutputSlot(model, model.Layers.Length - 1)}, _batch * {model.OutputSize});");
         w.Line("/// <inheritdoc/>");
         string metrics = string.Join(", ", model.Metrics.Select(m => $"new {G}{m}Metric()").Concat(model.CustomMetrics.Select(c => $"new {c.TypeName}()")));
         w.Line($"public {G}Metric[] CreateMetrics() => [{metrics}];");
@@ -260,13 +333,13 @@ internal static class ModelEmitter
         w.Line("/// <inheritdoc/>");
         w.Open("public void Forward(global::System.ReadOnlySpan<float> x, int batch)");
         w.Line("CheckBatch(x, default, default, batch, checkTargets: false);");
-        w.Line("Run(x, batch);");
+        w.Line(HasModes(model) ? "Run(x, batch, training: false);" : "Run(x, batch);");
         w.Close();
         w.Line();
         w.Line("/// <inheritdoc/>");
         w.Open("public float ComputeGradients(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y, global::System.ReadOnlySpan<float> sampleWeight, int batch)");
         w.Line("CheckBatch(x, y, sampleWeight, batch, checkTargets: true);");
-        w.Line("Run(x, batch);");
+        w.Line(HasModes(model) ? "Run(x, batch, training: true);" : "Run(x, batch);");
         w.Line("var dOutput = new global::System.Span<float>(_delta, 0, batch * OutputSize);");
         w.Line("float loss = Loss.Compute(Output, y, sampleWeight, batch, dOutput);");
         if (model.Optimizer.LossScaleFactor > 0)
@@ -275,6 +348,7 @@ internal static class ModelEmitter
             w.Line($"global::System.Numerics.Tensors.TensorPrimitives.Multiply(dOutput, {Float(model.Optimizer.LossScaleFactor)}, dOutput);");
         }
         w.Line("Backward(x, batch);");
+        if (HasDropout(model)) w.Line("_trainingStep++;");
         w.Line("return loss;");
         w.Close();
     }
@@ -285,28 +359,60 @@ internal static class ModelEmitter
     {
         w.Line("/// <summary>The forward pass of one batch; leaves every layer's z and a in the activation arena.</summary>");
         w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]");
-        w.Open("private void Run(global::System.ReadOnlySpan<float> x, int batch)");
+        w.Open(HasModes(model)
+            ? "private void Run(global::System.ReadOnlySpan<float> x, int batch, bool training)"
+            : "private void Run(global::System.ReadOnlySpan<float> x, int batch)");
         w.Line("EnsureCapacity(batch);");
         w.Line("global::System.ReadOnlySpan<float> p = _parameters;");
         w.Line("global::System.Span<float> s = _activations;");
+        if (HasState(model)) w.Line("global::System.Span<float> state = _state;");
         string input = "x";
         for (int i = 0; i < model.Layers.Length; i++)
         {
             var l = model.Layers[i];
             w.Line();
-            w.Line($"// {l.Name}: {input} (B, {l.Inputs}) -> z{i} = {input} @ W + b (B, {l.Units}){(l.Activation == ActivationKind.Linear ? "" : $" -> a{i} = {SnakeCase(l.Activation.ToString())}(z{i})")}");
-            w.Line($"var z{i} = s.Slice(batch * Layer{i}Z, batch * {l.Units});");
-            string bias = l.UseBias ? $"p.Slice(Layer{i}Bias, {l.Units})" : "default";
-            w.Line($"{G}Cpu.Dense.Forward({input}, p.Slice(Layer{i}Kernel, {Int(l.KernelSize)}), {bias}, z{i}, batch, {l.Inputs}, {l.Units});");
-            if (l.Activation == ActivationKind.Linear)
+            switch (l.Kind)
             {
-                input = $"z{i}";
-            }
-            else
-            {
-                w.Line($"var a{i} = s.Slice(batch * Layer{i}A, batch * {l.Units});");
-                w.Line($"{ActivationClass(l.Activation)}.Forward(z{i}, a{i}, {l.Units});");
-                input = $"a{i}";
+                case LayerKind.BatchNormalization:
+                {
+                    w.Line($"// {l.Name}: {input} (B, {l.Units}) -> z{i} = (x − μ)/√(σ² + {Float(l.Epsilon).TrimEnd('f')})·γ + β, batch statistics in training, moving ones in inference");
+                    w.Line($"var z{i} = s.Slice(batch * Layer{i}Z, batch * {l.Units});");
+                    string gamma = l.Scale ? $"p.Slice(Layer{i}Kernel, {l.Units})" : "default";
+                    string beta = l.Center ? $"p.Slice(Layer{i}Bias, {l.Units})" : "default";
+                    string mean = $"state.Slice(Layer{i}MovingMean, {l.Units})", variance = $"state.Slice(Layer{i}MovingVariance, {l.Units})";
+                    w.Line("if (training)");
+                    w.Line($"    {G}Cpu.BatchNorm.TrainingForward({input}, {gamma}, {beta}, {mean}, {variance}, z{i}, _layer{i}Cache, batch, {l.Units}, momentum: {Float(l.Momentum)}, epsilon: {Float(l.Epsilon)});");
+                    w.Line("else");
+                    w.Line($"    {G}Cpu.BatchNorm.InferenceForward({input}, {gamma}, {beta}, {mean}, {variance}, z{i}, batch, {l.Units}, epsilon: {Float(l.Epsilon)});");
+                    input = $"z{i}";
+                    break;
+                }
+                case LayerKind.Dropout:
+                {
+                    w.Line($"// {l.Name}: {input} (B, {l.Units}) -> z{i} = {input}·mask, mask 0 with probability {Float(l.Rate).TrimEnd('f')} else 1/(1 − rate), in training only");
+                    w.Line($"var z{i} = s.Slice(batch * Layer{i}Z, batch * {l.Units});");
+                    w.Line($"{G}Cpu.Dropout.Forward({input}, z{i}, s.Slice(batch * Layer{i}Mask, batch * {l.Units}), {Float(l.Rate)}, _seed, _trainingStep, layerIndex: {i}, training);");
+                    input = $"z{i}";
+                    break;
+                }
+                default:
+                {
+                    w.Line($"// {l.Name}: {input} (B, {l.Inputs}) -> z{i} = {input} @ W + b (B, {l.Units}){(l.Activation == ActivationKind.Linear ? "" : $" -> a{i} = {SnakeCase(l.Activation.ToString())}(z{i})")}");
+                    w.Line($"var z{i} = s.Slice(batch * Layer{i}Z, batch * {l.Units});");
+                    string bias = l.UseBias ? $"p.Slice(Layer{i}Bias, {l.Units})" : "default";
+                    w.Line($"{G}Cpu.Dense.Forward({input}, p.Slice(Layer{i}Kernel, {Int(l.KernelSize)}), {bias}, z{i}, batch, {l.Inputs}, {l.Units});");
+                    if (l.Activation == ActivationKind.Linear)
+                    {
+                        input = $"z{i}";
+                    }
+                    else
+                    {
+                        w.Line($"var a{i} = s.Slice(batch * Layer{i}A, batch * {l.Units});");
+                        w.Line($"{ActivationClass(l.Activation)}.Forward(z{i}, a{i}, {l.Units});");
+                        input = $"a{i}";
+                    }
+                    break;
+                }
             }
         }
         w.Line("_batch = batch;");
@@ -331,8 +437,26 @@ internal static class ModelEmitter
             var l = model.Layers[i];
             string buffer = (n - 1 - i) % 2 == 0 ? "_delta" : "_deltaNext";
             string next = (n - 1 - i) % 2 == 0 ? "_deltaNext" : "_delta";
-            string input = i == 0 ? "x" : (model.Layers[i - 1].Activation == ActivationKind.Linear ? $"s.Slice(batch * Layer{i - 1}Z, batch * {l.Inputs})" : $"s.Slice(batch * Layer{i - 1}A, batch * {l.Inputs})");
+            string input = i == 0 ? "x" : $"s.Slice(batch * {OutputSlot(model, i - 1)}, batch * {l.Inputs})";
             w.Line();
+            if (l.Kind == LayerKind.BatchNormalization)
+            {
+                // The parser keeps these layers off the first position, so an input gradient is always wanted.
+                w.Line($"// {l.Name}: d{i} holds dLoss/d(output) (B, {l.Units}); the batch-statistics gradient gives dγ, dβ and dLoss/d(input)");
+                w.Line($"var d{i} = new global::System.Span<float>({buffer}, 0, batch * {l.Units});");
+                string gamma = l.Scale ? $"p.Slice(Layer{i}Kernel, {l.Units})" : "default";
+                string dGamma = l.Scale ? $"g.Slice(Layer{i}Kernel, {l.Units})" : "default";
+                string dBeta = l.Center ? $"g.Slice(Layer{i}Bias, {l.Units})" : "default";
+                w.Line($"{G}Cpu.BatchNorm.Backward(d{i}, {gamma}, _layer{i}Cache, new global::System.Span<float>({next}, 0, batch * {l.Units}), {dGamma}, {dBeta}, batch, {l.Units});");
+                continue;
+            }
+            if (l.Kind == LayerKind.Dropout)
+            {
+                w.Line($"// {l.Name}: d{i} holds dLoss/d(output) (B, {l.Units}); dLoss/d(input) = mask·d{i}");
+                w.Line($"var d{i} = new global::System.Span<float>({buffer}, 0, batch * {l.Units});");
+                w.Line($"{G}Cpu.Dropout.Backward(d{i}, s.Slice(batch * Layer{i}Mask, batch * {l.Units}), new global::System.Span<float>({next}, 0, batch * {l.Units}));");
+                continue;
+            }
             w.Line($"// {l.Name}: d{i} holds dLoss/d(output) (B, {l.Units}){(l.Activation == ActivationKind.Linear ? "" : "; in place it becomes dLoss/dz")}");
             w.Line($"var d{i} = new global::System.Span<float>({buffer}, 0, batch * {l.Units});");
             if (l.Activation != ActivationKind.Linear)
@@ -353,6 +477,9 @@ internal static class ModelEmitter
         w.Line("_activations = new float[checked(batch * ActivationWidth)];");
         w.Line("_delta = new float[checked(batch * MaxWidth)];");
         w.Line("_deltaNext = new float[checked(batch * MaxWidth)];");
+        for (int i = 0; i < model.Layers.Length; i++)
+            if (model.Layers[i].Kind == LayerKind.BatchNormalization)
+                w.Line($"_layer{i}Cache = new float[{G}Cpu.BatchNorm.CacheSize(batch, {model.Layers[i].Units})];");
         w.Line("_capacity = batch;");
         w.Close();
         w.Line();
