@@ -42,3 +42,26 @@ public sealed class DropoutAttribute : Attribute
     /// <summary>An optional name for the layer.</summary>
     public string? Name { get; set; }
 }
+
+/// <summary>
+/// Keras's <c>LSTM</c> over samples of shape (timesteps, features): gates [i, f, c, o], tanh and sigmoid, one
+/// bias with the forget block started at 1, Glorot-uniform kernel and orthogonal recurrent kernel. Returns the
+/// last hidden state, or every one with <see cref="ReturnSequences"/>.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class LstmAttribute : Attribute
+{
+    public LstmAttribute(int units) => Units = units;
+
+    /// <summary>The size of the hidden state.</summary>
+    public int Units { get; }
+
+    /// <summary>Return the hidden state of every timestep (T, units) rather than the last one (units).</summary>
+    public bool ReturnSequences { get; set; }
+
+    /// <summary>Process the sequence from its last timestep to its first.</summary>
+    public bool GoBackwards { get; set; }
+
+    /// <summary>An optional name for the layer.</summary>
+    public string? Name { get; set; }
+}

@@ -36,3 +36,12 @@ internal sealed class NormalSource(int seed)
         return values;
     }
 }
+
+/// <summary>lstm: sequential dependence; the seeds' recurrent example.</summary>
+[Model(InputShape = [50, 10])]
+[Lstm(64, ReturnSequences = true)]
+[Lstm(32)]
+[Dense(1)]
+[Loss(LossKind.BinaryCrossentropy, FromLogits = true)]
+[Adam(LearningRate = 1e-3)]
+public partial class LstmBenchmark;

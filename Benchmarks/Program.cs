@@ -1,6 +1,5 @@
 // The benchmark jobs of BENCHMARKS.md (shared/), trained by Gen on the CPU. Usage:
 //   dotnet run -c Release --project Benchmarks -- <mlp-small|mlp-wide|lstm> [epochs] [--threads n]
-// lstm is wired by hand from the runtime's LSTM kernels until the generator emits LSTM layers (issue 4).
 // Prints one line: job=.. epochs=.. seconds=.. step_us=.. first_loss=.. last_loss=..
 //   seconds: the whole training loop; step_us: median microseconds per optimizer step after the first epoch;
 //   first_loss / last_loss: the mean batch loss of the first and the last epoch (as the anchors compute it).
@@ -52,7 +51,7 @@ switch (job)
         var random = new Random(42);
         var y = new float[n];
         for (int i = 0; i < n; i++) y[i] = random.Next(2);
-        Run(job, new LstmJob(seed: 42), x, y, n, batch: 32, epochsArg ?? 10);
+        Run(job, new LstmBenchmark(seed: 42), x, y, n, batch: 32, epochsArg ?? 10);
         break;
     }
     default:

@@ -72,9 +72,14 @@ public sealed class DiagnosticsTests
             "GEN0003", DiagnosticSeverity.Error, "Model(InputShape = [-3])", "[-3]", "positive");
 
     [Fact]
-    public void RankTwoInputShapeIsGen0003SuggestingTheFlatShape() =>
+    public void RankThreeInputShapeIsGen0003() =>
+        Expect(Source($"[Model(InputShape = [28, 28, 1])] {SoftmaxOutput} {Scce} [Adam]"),
+            "GEN0003", DiagnosticSeverity.Error, "Model(InputShape = [28, 28, 1])", "[28, 28, 1]", "[784]");
+
+    [Fact]
+    public void ADenseLayerOnRankTwoSamplesIsGen0007() =>
         Expect(Source($"[Model(InputShape = [28, 28])] {SoftmaxOutput} {Scce} [Adam]"),
-            "GEN0003", DiagnosticSeverity.Error, "Model(InputShape = [28, 28])", "[28, 28]", "[784]");
+            "GEN0007", DiagnosticSeverity.Error, "Dense(3", "a sequence (28, 28)", "flat samples");
 
     [Fact]
     public void ZeroUnitsIsGen0004AtThatLayer() =>
@@ -256,4 +261,19 @@ public sealed class DiagnosticsTests
     public void ANonPositiveBatchNormalizationEpsilonIsGen0007() =>
         Expect(Source($"[Model(InputShape = [4])] [Dense(8)] [BatchNormalization(Epsilon = 0)] {SoftmaxOutput} {Scce} [Adam]"),
             "GEN0007", DiagnosticSeverity.Error, "BatchNormalization(Epsilon = 0)", "Epsilon", "> 0");
+
+    [Fact]
+    public void AnLstmOnFlatSamplesIsGen0007() =>
+        Expect(Source($"[Model(InputShape = [4])] [Lstm(8)] {SoftmaxOutput} {Scce} [Adam]"),
+            "GEN0007", DiagnosticSeverity.Error, "Lstm(8)", "'lstm'", "flat (4)", "InputShape = [timesteps, features]");
+
+    [Fact]
+    public void ADenseLayerOnSequencesIsGen0007() =>
+        Expect(Source($"[Model(InputShape = [5, 4])] [Lstm(8, ReturnSequences = true)] {SoftmaxOutput} {Scce} [Adam]"),
+            "GEN0007", DiagnosticSeverity.Error, "Dense(3", "'dense'", "a sequence (5, 8)", "flat samples");
+
+    [Fact]
+    public void AModelEndingInASequenceIsGen0007() =>
+        Expect(Source($"[Model(InputShape = [5, 4])] [Lstm(3, ReturnSequences = true)] [Loss(LossKind.MeanSquaredError)] [Adam]"),
+            "GEN0007", DiagnosticSeverity.Error, "Model(InputShape = [5, 4])", "a sequence (5, 3)", "flat predictions");
 }

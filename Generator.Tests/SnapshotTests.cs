@@ -78,7 +78,24 @@ public sealed class SnapshotTests
         public partial class RegularisedClassifier;
         """;
 
+    /// <summary>The seeds' LSTM classifier: stacked LSTMs over (timesteps, features) samples.</summary>
+    public const string SequenceClassifier = """
+        using Gen;
+
+        namespace Samples.Lstm;
+
+        [Model(InputShape = [50, 10])]
+        [Lstm(64, ReturnSequences = true)]
+        [Lstm(32)]
+        [Dense(1, Activation.Sigmoid)]
+        [Loss(LossKind.BinaryCrossentropy)]
+        [Adam(GlobalClipNorm = 1.0)]
+        [Metrics(MetricKind.BinaryAccuracy)]
+        public partial class SequenceClassifier;
+        """;
+
     [Theory]
+    [InlineData(nameof(SequenceClassifier), SequenceClassifier, "Samples.Lstm.SequenceClassifier.g.cs")]
     [InlineData(nameof(RegularisedClassifier), RegularisedClassifier, "Samples.Classifier.RegularisedClassifier.g.cs")]
     [InlineData(nameof(Regressor), Regressor, "Samples.Regression.Regressor.g.cs")]
     [InlineData(nameof(MnistClassifier), MnistClassifier, "Samples.Mnist.MnistClassifier.g.cs")]

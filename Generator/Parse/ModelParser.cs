@@ -78,8 +78,8 @@ internal static class ModelParser
             Report(Descriptors.InvalidInputShape, modelLocation, typeName, "", "give the shape of one sample, e.g. [Model(InputShape = [784])]");
         else if (inputShape.Any(d => d <= 0))
             Report(Descriptors.InvalidInputShape, modelLocation, typeName, string.Join(", ", inputShape), "every dimension must be positive");
-        else if (inputShape.Count != 1)
-            Report(Descriptors.InvalidInputShape, modelLocation, typeName, string.Join(", ", inputShape), "Dense layers take flat samples; give a rank-1 shape such as [" + inputShape.Aggregate(1L, (p, d) => p * d) + "]");
+        else if (inputShape.Count > 2)
+            Report(Descriptors.InvalidInputShape, modelLocation, typeName, string.Join(", ", inputShape), "give flat samples such as [" + inputShape.Aggregate(1L, (p, d) => p * d) + "], or sequences (timesteps, features) for an LSTM");
 
         var layers = new List<LayerSpec>();
         var autoNamed = new Dictionary<string, int>();
@@ -103,7 +103,17 @@ internal static class ModelParser
         var metrics = new List<MetricKind>();
         var customMetrics = new List<CustomMetricSpec>();
         AttributeData? metricsAttribute = null;
-        int inputs = inputShape.Count == 1 && inputShape[0] > 0 ? inputShape[0] : 1;
+        int inputs = inputShape.Count is 1 or 2 && inputShape[inputShape.Count - 1] > 0 ? inputShape[inputShape.Count - 1] : 1;
+        // 0 for flat samples; the number of timesteps while the samples are sequences (timesteps, inputs).
+        int timesteps = inputShape.Count == 2 && inputShape[0] > 0 ? inputShape[0] : 0;
+
+        void RequireFlat(string name, Location? location)
+        {
+            if (timesteps > 0)
+                Report(Descriptors.InvalidHyperparameter, location, $"The input of layer '{name}'", $"a sequence ({timesteps}, {inputs})",
+                    "flat samples: put an Lstm without ReturnSequences before it");
+            timesteps = 0; // reported once: the layers after it see flat samples
+        }
         // Sizes in long: the emitted offsets and arena lengths are ints, valid only up to int.MaxValue.
         long parameterCount = 0, activationWidth = 0;
         bool tooLarge = false;
@@ -122,6 +132,7 @@ internal static class ModelParser
                     bool useBias = Named(attribute, "UseBias", true);
                     int index = layers.Count;
                     string name = LayerName(attribute, "dense", location);
+                    RequireFlat(name, location);
                     if (units <= 0)
                     {
                         Report(Descriptors.NonPositiveUnits, location, name, units);
@@ -143,6 +154,7 @@ internal static class ModelParser
                 case "BatchNormalizationAttribute":
                 {
                     string name = LayerName(attribute, "batch_normalization", location);
+                    RequireFlat(name, location);
                     double momentum = Named(attribute, "Momentum", 0.99), epsilon = Named(attribute, "Epsilon", 1e-3);
                     bool center = Named(attribute, "Center", true), scale = Named(attribute, "Scale", true);
                     if (!(momentum >= 0 && momentum <= 1)) Report(Descriptors.InvalidHyperparameter, location, "Momentum", momentum, "a value in [0, 1]");
@@ -159,12 +171,36 @@ internal static class ModelParser
                 {
                     if (attribute.ConstructorArguments.Length < 1) break;
                     string name = LayerName(attribute, "dropout", location);
+                    RequireFlat(name, location);
                     double rate = attribute.ConstructorArguments[0].Value is double r ? r : 0;
                     if (!(rate >= 0 && rate < 1)) Report(Descriptors.InvalidHyperparameter, location, "Rate", rate, "a value in [0, 1)");
                     if (layers.Count == 0)
                         Report(Descriptors.InvalidHyperparameter, location, $"Layer '{name}'", "first", "a layer after a Dense layer (dropout on the input is not supported yet)");
                     activationWidth += 2L * inputs; // output and mask
                     layers.Add(new LayerSpec(layers.Count, name, inputs, inputs, ActivationKind.Linear, false, LayerKind.Dropout, Rate: rate));
+                    break;
+                }
+                case "LstmAttribute":
+                {
+                    if (attribute.ConstructorArguments.Length < 1) break;
+                    string name = LayerName(attribute, "lstm", location);
+                    int units = attribute.ConstructorArguments[0].Value is int u ? u : 0;
+                    bool returnSequences = Named(attribute, "ReturnSequences", false), goBackwards = Named(attribute, "GoBackwards", false);
+                    if (units <= 0)
+                    {
+                        Report(Descriptors.NonPositiveUnits, location, name, units);
+                        units = 1;
+                    }
+                    if (timesteps == 0)
+                        Report(Descriptors.InvalidHyperparameter, location, $"The input of layer '{name}'", $"flat ({inputs})",
+                            "sequences: give the model InputShape = [timesteps, features], or ReturnSequences = true on the LSTM before");
+                    int steps = System.Math.Max(timesteps, 1);
+                    parameterCount += 4L * units * (inputs + units + 1);
+                    activationWidth += (returnSequences ? (long)steps * units : units) + 10L * steps * units + 2L * units; // output, cache, scratch
+                    layers.Add(new LayerSpec(layers.Count, name, inputs, units, ActivationKind.Linear, true, LayerKind.Lstm,
+                        Timesteps: steps, ReturnSequences: returnSequences, GoBackwards: goBackwards));
+                    inputs = units;
+                    timesteps = returnSequences ? steps : 0;
                     break;
                 }
                 case "LossAttribute":
@@ -241,6 +277,9 @@ internal static class ModelParser
             Report(Descriptors.SeveralOptimizers, AttributeLocation(optimizers[1].Attribute, cancellationToken), typeName, optimizers.Count,
                 string.Join(", ", optimizers.Select(o => o.Attribute.AttributeClass!.Name.Replace("Attribute", ""))));
 
+        if (layers.Count > 0 && timesteps > 0)
+            Report(Descriptors.InvalidHyperparameter, modelLocation, "The model's output", $"a sequence ({timesteps}, {inputs})",
+                "flat predictions: the last LSTM must not return sequences, or end with a Dense layer after one that does not");
         if (layers.Count > 0 && loss is not null)
         {
             var output = layers[layers.Count - 1];
@@ -398,7 +437,7 @@ internal static class ModelParser
     private static bool IsGenAttribute(INamedTypeSymbol? type)
     {
         if (type is null || type.ContainingNamespace?.ToDisplayString() != AttributeNamespace) return false;
-        return type.Name is "DenseAttribute" or "BatchNormalizationAttribute" or "DropoutAttribute" or "LossAttribute" or "MetricsAttribute" or "ModelAttribute"
+        return type.Name is "DenseAttribute" or "BatchNormalizationAttribute" or "DropoutAttribute" or "LstmAttribute" or "LossAttribute" or "MetricsAttribute" or "ModelAttribute"
             || type.BaseType?.Name == "OptimizerAttribute";
     }
 

@@ -74,7 +74,7 @@ internal sealed record ModelSpec(
 /// <summary>A user-defined metric: the type to construct (fully qualified) and its property in the evaluation result.</summary>
 internal sealed record CustomMetricSpec(string TypeName, string PropertyName);
 
-internal enum LayerKind { Dense, BatchNormalization, Dropout }
+internal enum LayerKind { Dense, BatchNormalization, Dropout, Lstm }
 
 /// <summary>
 /// A layer of the chain. Dense: y = activation(x @ W + b), W of shape (Inputs, Units). BatchNormalization and Dropout
@@ -92,12 +92,25 @@ internal sealed record LayerSpec(
     double Momentum = 0.99,
     double Epsilon = 1e-3,
     bool Center = true,
-    bool Scale = true)
+    bool Scale = true,
+    int Timesteps = 0,
+    bool ReturnSequences = false,
+    bool GoBackwards = false)
 {
+    /// <summary>Floats per sample going in: T × features for an LSTM, else the width.</summary>
+    public int InputWidth => Kind == LayerKind.Lstm ? Timesteps * Inputs : Inputs;
+
+    /// <summary>Floats per sample coming out: T × units for an LSTM returning sequences, else the width.</summary>
+    public int OutputWidth => Kind == LayerKind.Lstm && ReturnSequences ? Timesteps * Units : Units;
+
+    /// <summary>An LSTM's recurrent kernel (units, 4·units); 0 for other layers.</summary>
+    public int RecurrentSize => Kind == LayerKind.Lstm ? Units * 4 * Units : 0;
+
     /// <summary>The first parameter tensor: Dense's kernel, or BatchNormalization's γ.</summary>
     public int KernelSize => Kind switch
     {
         LayerKind.Dense => Inputs * Units,
+        LayerKind.Lstm => Inputs * 4 * Units,
         LayerKind.BatchNormalization => Scale ? Units : 0,
         _ => 0,
     };
@@ -106,14 +119,15 @@ internal sealed record LayerSpec(
     public int BiasSize => Kind switch
     {
         LayerKind.Dense => UseBias ? Units : 0,
+        LayerKind.Lstm => 4 * Units,
         LayerKind.BatchNormalization => Center ? Units : 0,
         _ => 0,
     };
 
-    public int ParameterCount => KernelSize + BiasSize;
+    public int ParameterCount => KernelSize + RecurrentSize + BiasSize;
 
     /// <summary>Keras's type name, for the summary.</summary>
-    public string KerasType => Kind.ToString();
+    public string KerasType => Kind == LayerKind.Lstm ? "LSTM" : Kind.ToString();
 
     /// <summary>The names of the two parameter tensors, as Keras names the variables.</summary>
     public string KernelName => Kind == LayerKind.BatchNormalization ? "gamma" : "kernel";

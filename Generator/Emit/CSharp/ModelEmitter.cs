@@ -53,21 +53,29 @@ internal static class ModelEmitter
     /// <summary>Where every tensor lives: parameters in one arena, activations in another (per sample).</summary>
     private sealed class ArenaPlan
     {
-        public readonly int[] Kernel, Bias, Z, A, Mask, MovingMean, MovingVariance;
+        public readonly int[] Kernel, Recurrent, Bias, Z, A, Mask, Cache, Scratch, MovingMean, MovingVariance;
         public readonly int ParameterCount, ActivationWidth, MaxWidth, StateCount;
 
         public ArenaPlan(ModelSpec model)
         {
             int n = model.Layers.Length;
-            Kernel = new int[n]; Bias = new int[n]; Z = new int[n]; A = new int[n]; Mask = new int[n];
+            Kernel = new int[n]; Recurrent = new int[n]; Bias = new int[n]; Z = new int[n]; A = new int[n]; Mask = new int[n];
+            Cache = new int[n]; Scratch = new int[n];
             MovingMean = new int[n]; MovingVariance = new int[n];
             int p = 0, s = 0, state = 0, widest = model.InputSize;
             for (int i = 0; i < n; i++)
             {
                 var layer = model.Layers[i];
                 Kernel[i] = p; p += layer.KernelSize;
+                Recurrent[i] = p; p += layer.RecurrentSize;
                 Bias[i] = p; p += layer.BiasSize;
-                Z[i] = s; s += layer.Units;
+                Z[i] = s; s += layer.OutputWidth;
+                if (layer.Kind == LayerKind.Lstm)
+                {
+                    // Lstm.CacheSize and ScratchSize are linear in the batch: per sample, 6·T·U and 4·T·U + 2·U.
+                    Cache[i] = s; s += 6 * layer.Timesteps * layer.Units;
+                    Scratch[i] = s; s += 4 * layer.Timesteps * layer.Units + 2 * layer.Units;
+                }
                 // A linear activation is the identity: its output is its input, in place.
                 if (layer.Activation == ActivationKind.Linear) A[i] = Z[i];
                 else { A[i] = s; s += layer.Units; }
@@ -77,7 +85,7 @@ internal static class ModelEmitter
                     MovingMean[i] = state; state += layer.Units;
                     MovingVariance[i] = state; state += layer.Units;
                 }
-                if (layer.Units > widest) widest = layer.Units;
+                widest = System.Math.Max(widest, System.Math.Max(layer.InputWidth, layer.OutputWidth));
             }
             ParameterCount = p;
             ActivationWidth = s;
@@ -88,6 +96,9 @@ internal static class ModelEmitter
 
     /// <summary>The constant naming layer i's output in the activation arena.</summary>
     private static string OutputSlot(ModelSpec model, int i) => $"Layer{i}" + (model.Layers[i].Activation == ActivationKind.Linear ? "Z" : "A");
+
+    private static string OutputShape(LayerSpec layer) =>
+        layer.Kind == LayerKind.Lstm && layer.ReturnSequences ? $"(B, {layer.Timesteps}, {layer.Units})" : $"(B, {layer.Units})";
 
     private static bool HasDropout(ModelSpec model) => model.Layers.Any(l => l.Kind == LayerKind.Dropout);
 
@@ -117,9 +128,15 @@ internal static class ModelEmitter
         for (int i = 0; i < model.Layers.Length; i++)
         {
             var layer = model.Layers[i];
-            string shape = layer.Kind == LayerKind.Dense ? $"({layer.Inputs}, {layer.Units})" : $"({layer.Units})";
+            string shape = layer.Kind switch
+            {
+                LayerKind.Dense => $"({layer.Inputs}, {layer.Units})",
+                LayerKind.Lstm => $"({layer.Inputs}, {4 * layer.Units})",
+                _ => $"({layer.Units})",
+            };
             if (layer.KernelSize > 0) w.Line($"private const int Layer{i}Kernel = {Int(plan.Kernel[i])}; // {layer.Name} {layer.KernelName} {shape}");
-            if (layer.BiasSize > 0) w.Line($"private const int Layer{i}Bias = {Int(plan.Bias[i])}; // {layer.Name} {layer.BiasName} ({layer.Units})");
+            if (layer.RecurrentSize > 0) w.Line($"private const int Layer{i}Recurrent = {Int(plan.Recurrent[i])}; // {layer.Name} recurrent_kernel ({layer.Units}, {4 * layer.Units})");
+            if (layer.BiasSize > 0) w.Line($"private const int Layer{i}Bias = {Int(plan.Bias[i])}; // {layer.Name} {layer.BiasName} ({layer.BiasSize})");
         }
         w.Line($"private const int ParameterCount = {Int(plan.ParameterCount)};");
         w.Line();
@@ -131,9 +148,15 @@ internal static class ModelEmitter
             {
                 LayerKind.BatchNormalization => "normalised",
                 LayerKind.Dropout => "after dropout",
+                LayerKind.Lstm => layer.ReturnSequences ? "every hidden state" : "the last hidden state",
                 _ => "x @ W + b",
             };
-            w.Line($"private const int Layer{i}Z = {Int(plan.Z[i])}; // {layer.Name} {what} (B, {layer.Units})");
+            w.Line($"private const int Layer{i}Z = {Int(plan.Z[i])}; // {layer.Name} {what} {OutputShape(layer)}");
+            if (layer.Kind == LayerKind.Lstm)
+            {
+                w.Line($"private const int Layer{i}Cache = {Int(plan.Cache[i])}; // {layer.Name} gates, cells and hidden states for backpropagation through time (B, {layer.Timesteps}, {6 * layer.Units})");
+                w.Line($"private const int Layer{i}Scratch = {Int(plan.Scratch[i])}; // {layer.Name} scratch of the backward pass (B, {4 * layer.Timesteps * layer.Units + 2 * layer.Units})");
+            }
             if (layer.Activation != ActivationKind.Linear)
                 w.Line($"private const int Layer{i}A = {Int(plan.A[i])}; // {layer.Name} {SnakeCase(layer.Activation.ToString())} (B, {layer.Units})");
             if (layer.Kind == LayerKind.Dropout)
@@ -188,6 +211,11 @@ internal static class ModelEmitter
                 lengths.Add(Int(layer.KernelSize));
                 names.Add(String(layer.Name + "/" + layer.KernelName));
             }
+            if (layer.RecurrentSize > 0)
+            {
+                lengths.Add(Int(layer.RecurrentSize));
+                names.Add(String(layer.Name + "/recurrent_kernel"));
+            }
             if (layer.BiasSize > 0)
             {
                 lengths.Add(Int(layer.BiasSize));
@@ -201,6 +229,13 @@ internal static class ModelEmitter
             var layer = model.Layers[i];
             if (layer.Kind == LayerKind.Dense)
                 w.Line($"{G}Initializers.GlorotUniform(p.Slice(Layer{i}Kernel, {Int(layer.KernelSize)}), {layer.Inputs}, {layer.Units}, unchecked((ulong)seed), stream: {i});");
+            if (layer.Kind == LayerKind.Lstm)
+            {
+                int g = 4 * layer.Units;
+                w.Line($"{G}Initializers.GlorotUniform(p.Slice(Layer{i}Kernel, {Int(layer.KernelSize)}), {layer.Inputs}, {g}, unchecked((ulong)seed), stream: {i});");
+                w.Line($"{G}Initializers.Orthogonal(p.Slice(Layer{i}Recurrent, {Int(layer.RecurrentSize)}), {layer.Units}, {g}, unchecked((ulong)seed), stream: {model.Layers.Length + i});");
+                w.Line($"{G}Initializers.LstmBias(p.Slice(Layer{i}Bias, {g}), {layer.Units}); // the forget gate's bias starts at 1");
+            }
             if (layer.Kind == LayerKind.BatchNormalization)
             {
                 if (layer.Scale) w.Line($"p.Slice(Layer{i}Kernel, {layer.Units}).Fill(1f); // {layer.Name} gamma");
@@ -293,7 +328,7 @@ internal static class ModelEmitter
     {
         // Keras counts BatchNormalization's moving statistics among the parameters (non-trainable).
         int Parameters(LayerSpec l) => l.ParameterCount + (l.Kind == LayerKind.BatchNormalization ? 2 * l.Units : 0);
-        var rows = model.Layers.Select(l => (Layer: $"{l.Name} ({l.KerasType})", Shape: $"(None, {l.Units})", Params: Count(Parameters(l)))).ToList();
+        var rows = model.Layers.Select(l => (Layer: $"{l.Name} ({l.KerasType})", Shape: OutputShape(l).Replace("(B,", "(None,"), Params: Count(Parameters(l)))).ToList();
         int c0 = System.Math.Max(12, rows.Max(r => r.Layer.Length)) + 2, c1 = System.Math.Max(12, rows.Max(r => r.Shape.Length)) + 2;
         var lines = new List<string> { $"Model: {model.TypeName}", "Layer (type)".PadRight(c0) + "Output Shape".PadRight(c1) + "Param #" };
         lines.AddRange(rows.Select(r => r.Layer.PadRight(c0) + r.Shape.PadRight(c1) + r.Params));
@@ -387,6 +422,15 @@ internal static class ModelEmitter
                     input = $"z{i}";
                     break;
                 }
+                case LayerKind.Lstm:
+                {
+                    w.Line($"// {l.Name}: {input} (B, {l.Timesteps}, {l.Inputs}) -> z{i} {OutputShape(l)}: LSTM, gates [i, f, c, o]{(l.GoBackwards ? ", time reversed" : "")}");
+                    w.Line($"var z{i} = s.Slice(batch * Layer{i}Z, batch * {l.OutputWidth});");
+                    w.Line($"{G}Cpu.Lstm.Forward({input}, p.Slice(Layer{i}Kernel, {Int(l.KernelSize)}), p.Slice(Layer{i}Recurrent, {Int(l.RecurrentSize)}), p.Slice(Layer{i}Bias, {Int(l.BiasSize)}), z{i},");
+                    w.Line($"    s.Slice(batch * Layer{i}Cache, batch * {6 * l.Timesteps * l.Units}), batch, {l.Timesteps}, {l.Inputs}, {l.Units}, returnSequences: {Bool(l.ReturnSequences)}, goBackwards: {Bool(l.GoBackwards)});");
+                    input = $"z{i}";
+                    break;
+                }
                 case LayerKind.Dropout:
                 {
                     w.Line($"// {l.Name}: {input} (B, {l.Units}) -> z{i} = {input}·mask, mask 0 with probability {Float(l.Rate).TrimEnd('f')} else 1/(1 − rate), in training only");
@@ -437,7 +481,7 @@ internal static class ModelEmitter
             var l = model.Layers[i];
             string buffer = (n - 1 - i) % 2 == 0 ? "_delta" : "_deltaNext";
             string next = (n - 1 - i) % 2 == 0 ? "_deltaNext" : "_delta";
-            string input = i == 0 ? "x" : $"s.Slice(batch * {OutputSlot(model, i - 1)}, batch * {l.Inputs})";
+            string input = i == 0 ? "x" : $"s.Slice(batch * {OutputSlot(model, i - 1)}, batch * {l.InputWidth})";
             w.Line();
             if (l.Kind == LayerKind.BatchNormalization)
             {
@@ -448,6 +492,16 @@ internal static class ModelEmitter
                 string dGamma = l.Scale ? $"g.Slice(Layer{i}Kernel, {l.Units})" : "default";
                 string dBeta = l.Center ? $"g.Slice(Layer{i}Bias, {l.Units})" : "default";
                 w.Line($"{G}Cpu.BatchNorm.Backward(d{i}, {gamma}, _layer{i}Cache, new global::System.Span<float>({next}, 0, batch * {l.Units}), {dGamma}, {dBeta}, batch, {l.Units});");
+                continue;
+            }
+            if (l.Kind == LayerKind.Lstm)
+            {
+                w.Line($"// {l.Name}: d{i} holds dLoss/d(output) {OutputShape(l)}; backpropagation through time gives the kernels', the bias's{(i > 0 ? " and the input's" : "")} gradients");
+                w.Line($"var d{i} = new global::System.Span<float>({buffer}, 0, batch * {l.OutputWidth});");
+                string dx = i > 0 ? $"new global::System.Span<float>({next}, 0, batch * {l.InputWidth})" : "default";
+                w.Line($"{G}Cpu.Lstm.Backward({input}, p.Slice(Layer{i}Kernel, {Int(l.KernelSize)}), p.Slice(Layer{i}Recurrent, {Int(l.RecurrentSize)}), s.Slice(batch * Layer{i}Cache, batch * {6 * l.Timesteps * l.Units}), d{i},");
+                w.Line($"    g.Slice(Layer{i}Kernel, {Int(l.KernelSize)}), g.Slice(Layer{i}Recurrent, {Int(l.RecurrentSize)}), g.Slice(Layer{i}Bias, {Int(l.BiasSize)}), {dx},");
+                w.Line($"    new global::System.Span<float>(_activations, batch * Layer{i}Scratch, batch * {4 * l.Timesteps * l.Units + 2 * l.Units}), batch, {l.Timesteps}, {l.Inputs}, {l.Units}, returnSequences: {Bool(l.ReturnSequences)}, goBackwards: {Bool(l.GoBackwards)});");
                 continue;
             }
             if (l.Kind == LayerKind.Dropout)
