@@ -65,3 +65,26 @@ public sealed class LstmAttribute : Attribute
     /// <summary>An optional name for the layer.</summary>
     public string? Name { get; set; }
 }
+
+/// <summary>
+/// Keras's <c>GRU</c> with its default <c>reset_after=True</c> over samples of shape (timesteps, features): gates
+/// [z, r, h], an input and a recurrent bias (shape (2, 3·units)), Glorot-uniform kernel, orthogonal recurrent
+/// kernel, zero biases; h ← z·h + (1 − z)·tanh(x·W_h + r·(h·U_h + b_h)).
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class GruAttribute : Attribute
+{
+    public GruAttribute(int units) => Units = units;
+
+    /// <summary>The size of the hidden state.</summary>
+    public int Units { get; }
+
+    /// <summary>Return the hidden state of every timestep (T, units) rather than the last one (units).</summary>
+    public bool ReturnSequences { get; set; }
+
+    /// <summary>Process the sequence from its last timestep to its first.</summary>
+    public bool GoBackwards { get; set; }
+
+    /// <summary>An optional name for the layer.</summary>
+    public string? Name { get; set; }
+}

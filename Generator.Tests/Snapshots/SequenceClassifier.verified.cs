@@ -22,10 +22,10 @@ partial class SequenceClassifier : global::Gen.IModel
 
     // Activation arena: for a batch of B samples, the tensor at offset k per sample takes B × width floats from B × k.
     private const int Layer0Z = 0; // lstm every hidden state (B, 50, 64)
-    private const int Layer0Cache = 3200; // lstm gates, cells and hidden states for backpropagation through time (B, 50, 384)
+    private const int Layer0Cache = 3200; // lstm gates and states for backpropagation through time (B, 19200)
     private const int Layer0Scratch = 22400; // lstm scratch of the backward pass (B, 12928)
     private const int Layer1Z = 35328; // lstm_1 the last hidden state (B, 32)
-    private const int Layer1Cache = 35360; // lstm_1 gates, cells and hidden states for backpropagation through time (B, 50, 192)
+    private const int Layer1Cache = 35360; // lstm_1 gates and states for backpropagation through time (B, 9600)
     private const int Layer1Scratch = 44960; // lstm_1 scratch of the backward pass (B, 6464)
     private const int Layer2Z = 51424; // dense x @ W + b (B, 1)
     private const int Layer2A = 51425; // dense sigmoid (B, 1)

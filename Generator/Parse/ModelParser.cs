@@ -111,7 +111,7 @@ internal static class ModelParser
         {
             if (timesteps > 0)
                 Report(Descriptors.InvalidHyperparameter, location, $"The input of layer '{name}'", $"a sequence ({timesteps}, {inputs})",
-                    "flat samples: put an Lstm without ReturnSequences before it");
+                    "flat samples: put an Lstm or Gru without ReturnSequences before it");
             timesteps = 0; // reported once: the layers after it see flat samples
         }
         // Sizes in long: the emitted offsets and arena lengths are ints, valid only up to int.MaxValue.
@@ -180,10 +180,11 @@ internal static class ModelParser
                     layers.Add(new LayerSpec(layers.Count, name, inputs, inputs, ActivationKind.Linear, false, LayerKind.Dropout, Rate: rate));
                     break;
                 }
-                case "LstmAttribute":
+                case "LstmAttribute" or "GruAttribute":
                 {
                     if (attribute.ConstructorArguments.Length < 1) break;
-                    string name = LayerName(attribute, "lstm", location);
+                    bool lstm = attribute.AttributeClass!.Name == "LstmAttribute";
+                    string name = LayerName(attribute, lstm ? "lstm" : "gru", location);
                     int units = attribute.ConstructorArguments[0].Value is int u ? u : 0;
                     bool returnSequences = Named(attribute, "ReturnSequences", false), goBackwards = Named(attribute, "GoBackwards", false);
                     if (units <= 0)
@@ -195,9 +196,9 @@ internal static class ModelParser
                         Report(Descriptors.InvalidHyperparameter, location, $"The input of layer '{name}'", $"flat ({inputs})",
                             "sequences: give the model InputShape = [timesteps, features], or ReturnSequences = true on the LSTM before");
                     int steps = System.Math.Max(timesteps, 1);
-                    parameterCount += 4L * units * (inputs + units + 1);
-                    activationWidth += (returnSequences ? (long)steps * units : units) + 10L * steps * units + 2L * units; // output, cache, scratch
-                    layers.Add(new LayerSpec(layers.Count, name, inputs, units, ActivationKind.Linear, true, LayerKind.Lstm,
+                    parameterCount += lstm ? 4L * units * (inputs + units + 1) : 3L * units * (inputs + units + 2);
+                    activationWidth += (returnSequences ? (long)steps * units : units) + 10L * steps * units + 2L * units; // output, cache, scratch (at most)
+                    layers.Add(new LayerSpec(layers.Count, name, inputs, units, ActivationKind.Linear, true, lstm ? LayerKind.Lstm : LayerKind.Gru,
                         Timesteps: steps, ReturnSequences: returnSequences, GoBackwards: goBackwards));
                     inputs = units;
                     timesteps = returnSequences ? steps : 0;
@@ -279,7 +280,7 @@ internal static class ModelParser
 
         if (layers.Count > 0 && timesteps > 0)
             Report(Descriptors.InvalidHyperparameter, modelLocation, "The model's output", $"a sequence ({timesteps}, {inputs})",
-                "flat predictions: the last LSTM must not return sequences, or end with a Dense layer after one that does not");
+                "flat predictions: the last recurrent layer must not return sequences, or end with a Dense layer after one that does not");
         if (layers.Count > 0 && loss is not null)
         {
             var output = layers[layers.Count - 1];
@@ -437,7 +438,7 @@ internal static class ModelParser
     private static bool IsGenAttribute(INamedTypeSymbol? type)
     {
         if (type is null || type.ContainingNamespace?.ToDisplayString() != AttributeNamespace) return false;
-        return type.Name is "DenseAttribute" or "BatchNormalizationAttribute" or "DropoutAttribute" or "LstmAttribute" or "LossAttribute" or "MetricsAttribute" or "ModelAttribute"
+        return type.Name is "DenseAttribute" or "BatchNormalizationAttribute" or "DropoutAttribute" or "LstmAttribute" or "GruAttribute" or "LossAttribute" or "MetricsAttribute" or "ModelAttribute"
             || type.BaseType?.Name == "OptimizerAttribute";
     }
 

@@ -74,7 +74,7 @@ internal sealed record ModelSpec(
 /// <summary>A user-defined metric: the type to construct (fully qualified) and its property in the evaluation result.</summary>
 internal sealed record CustomMetricSpec(string TypeName, string PropertyName);
 
-internal enum LayerKind { Dense, BatchNormalization, Dropout, Lstm }
+internal enum LayerKind { Dense, BatchNormalization, Dropout, Lstm, Gru }
 
 /// <summary>
 /// A layer of the chain. Dense: y = activation(x @ W + b), W of shape (Inputs, Units). BatchNormalization and Dropout
@@ -97,20 +97,32 @@ internal sealed record LayerSpec(
     bool ReturnSequences = false,
     bool GoBackwards = false)
 {
-    /// <summary>Floats per sample going in: T × features for an LSTM, else the width.</summary>
-    public int InputWidth => Kind == LayerKind.Lstm ? Timesteps * Inputs : Inputs;
+    /// <summary>Whether the layer runs over sequences (LSTM, GRU).</summary>
+    public bool IsRecurrent => Kind is LayerKind.Lstm or LayerKind.Gru;
 
-    /// <summary>Floats per sample coming out: T × units for an LSTM returning sequences, else the width.</summary>
-    public int OutputWidth => Kind == LayerKind.Lstm && ReturnSequences ? Timesteps * Units : Units;
+    /// <summary>The gate blocks of a recurrent layer: 4 for an LSTM [i, f, c, o], 3 for a GRU [z, r, h].</summary>
+    public int Gates => Kind == LayerKind.Lstm ? 4 : 3;
 
-    /// <summary>An LSTM's recurrent kernel (units, 4·units); 0 for other layers.</summary>
-    public int RecurrentSize => Kind == LayerKind.Lstm ? Units * 4 * Units : 0;
+    /// <summary>Floats per sample going in: T × features for a recurrent layer, else the width.</summary>
+    public int InputWidth => IsRecurrent ? Timesteps * Inputs : Inputs;
+
+    /// <summary>Floats per sample coming out: T × units for a recurrent layer returning sequences, else the width.</summary>
+    public int OutputWidth => IsRecurrent && ReturnSequences ? Timesteps * Units : Units;
+
+    /// <summary>A recurrent layer's recurrent kernel (units, gates·units); 0 for other layers.</summary>
+    public int RecurrentSize => IsRecurrent ? Units * Gates * Units : 0;
+
+    /// <summary>Per sample, the cache the recurrent kernel keeps for backpropagation through time (Lstm/Gru.CacheSize / batch).</summary>
+    public int RecurrentCacheWidth => Kind == LayerKind.Lstm ? 6 * Timesteps * Units : 5 * Timesteps * Units;
+
+    /// <summary>Per sample, the scratch of the recurrent backward pass (Lstm/Gru.ScratchSize / batch).</summary>
+    public int RecurrentScratchWidth => Kind == LayerKind.Lstm ? 4 * Timesteps * Units + 2 * Units : 4 * Timesteps * Units + Units;
 
     /// <summary>The first parameter tensor: Dense's kernel, or BatchNormalization's γ.</summary>
     public int KernelSize => Kind switch
     {
         LayerKind.Dense => Inputs * Units,
-        LayerKind.Lstm => Inputs * 4 * Units,
+        LayerKind.Lstm or LayerKind.Gru => Inputs * Gates * Units,
         LayerKind.BatchNormalization => Scale ? Units : 0,
         _ => 0,
     };
@@ -120,6 +132,7 @@ internal sealed record LayerSpec(
     {
         LayerKind.Dense => UseBias ? Units : 0,
         LayerKind.Lstm => 4 * Units,
+        LayerKind.Gru => 6 * Units, // input and recurrent biases, (2, 3·units)
         LayerKind.BatchNormalization => Center ? Units : 0,
         _ => 0,
     };
@@ -127,7 +140,7 @@ internal sealed record LayerSpec(
     public int ParameterCount => KernelSize + RecurrentSize + BiasSize;
 
     /// <summary>Keras's type name, for the summary.</summary>
-    public string KerasType => Kind == LayerKind.Lstm ? "LSTM" : Kind.ToString();
+    public string KerasType => Kind switch { LayerKind.Lstm => "LSTM", LayerKind.Gru => "GRU", _ => Kind.ToString() };
 
     /// <summary>The names of the two parameter tensors, as Keras names the variables.</summary>
     public string KernelName => Kind == LayerKind.BatchNormalization ? "gamma" : "kernel";

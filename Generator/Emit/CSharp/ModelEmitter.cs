@@ -70,11 +70,11 @@ internal static class ModelEmitter
                 Recurrent[i] = p; p += layer.RecurrentSize;
                 Bias[i] = p; p += layer.BiasSize;
                 Z[i] = s; s += layer.OutputWidth;
-                if (layer.Kind == LayerKind.Lstm)
+                if (layer.IsRecurrent)
                 {
-                    // Lstm.CacheSize and ScratchSize are linear in the batch: per sample, 6·T·U and 4·T·U + 2·U.
-                    Cache[i] = s; s += 6 * layer.Timesteps * layer.Units;
-                    Scratch[i] = s; s += 4 * layer.Timesteps * layer.Units + 2 * layer.Units;
+                    // Lstm's and Gru's CacheSize and ScratchSize are linear in the batch.
+                    Cache[i] = s; s += layer.RecurrentCacheWidth;
+                    Scratch[i] = s; s += layer.RecurrentScratchWidth;
                 }
                 // A linear activation is the identity: its output is its input, in place.
                 if (layer.Activation == ActivationKind.Linear) A[i] = Z[i];
@@ -98,7 +98,7 @@ internal static class ModelEmitter
     private static string OutputSlot(ModelSpec model, int i) => $"Layer{i}" + (model.Layers[i].Activation == ActivationKind.Linear ? "Z" : "A");
 
     private static string OutputShape(LayerSpec layer) =>
-        layer.Kind == LayerKind.Lstm && layer.ReturnSequences ? $"(B, {layer.Timesteps}, {layer.Units})" : $"(B, {layer.Units})";
+        layer.IsRecurrent && layer.ReturnSequences ? $"(B, {layer.Timesteps}, {layer.Units})" : $"(B, {layer.Units})";
 
     private static bool HasDropout(ModelSpec model) => model.Layers.Any(l => l.Kind == LayerKind.Dropout);
 
@@ -131,11 +131,11 @@ internal static class ModelEmitter
             string shape = layer.Kind switch
             {
                 LayerKind.Dense => $"({layer.Inputs}, {layer.Units})",
-                LayerKind.Lstm => $"({layer.Inputs}, {4 * layer.Units})",
+                LayerKind.Lstm or LayerKind.Gru => $"({layer.Inputs}, {layer.Gates * layer.Units})",
                 _ => $"({layer.Units})",
             };
             if (layer.KernelSize > 0) w.Line($"private const int Layer{i}Kernel = {Int(plan.Kernel[i])}; // {layer.Name} {layer.KernelName} {shape}");
-            if (layer.RecurrentSize > 0) w.Line($"private const int Layer{i}Recurrent = {Int(plan.Recurrent[i])}; // {layer.Name} recurrent_kernel ({layer.Units}, {4 * layer.Units})");
+            if (layer.RecurrentSize > 0) w.Line($"private const int Layer{i}Recurrent = {Int(plan.Recurrent[i])}; // {layer.Name} recurrent_kernel ({layer.Units}, {layer.Gates * layer.Units})");
             if (layer.BiasSize > 0) w.Line($"private const int Layer{i}Bias = {Int(plan.Bias[i])}; // {layer.Name} {layer.BiasName} ({layer.BiasSize})");
         }
         w.Line($"private const int ParameterCount = {Int(plan.ParameterCount)};");
@@ -148,14 +148,14 @@ internal static class ModelEmitter
             {
                 LayerKind.BatchNormalization => "normalised",
                 LayerKind.Dropout => "after dropout",
-                LayerKind.Lstm => layer.ReturnSequences ? "every hidden state" : "the last hidden state",
+                LayerKind.Lstm or LayerKind.Gru => layer.ReturnSequences ? "every hidden state" : "the last hidden state",
                 _ => "x @ W + b",
             };
             w.Line($"private const int Layer{i}Z = {Int(plan.Z[i])}; // {layer.Name} {what} {OutputShape(layer)}");
-            if (layer.Kind == LayerKind.Lstm)
+            if (layer.IsRecurrent)
             {
-                w.Line($"private const int Layer{i}Cache = {Int(plan.Cache[i])}; // {layer.Name} gates, cells and hidden states for backpropagation through time (B, {layer.Timesteps}, {6 * layer.Units})");
-                w.Line($"private const int Layer{i}Scratch = {Int(plan.Scratch[i])}; // {layer.Name} scratch of the backward pass (B, {4 * layer.Timesteps * layer.Units + 2 * layer.Units})");
+                w.Line($"private const int Layer{i}Cache = {Int(plan.Cache[i])}; // {layer.Name} gates and states for backpropagation through time (B, {layer.RecurrentCacheWidth})");
+                w.Line($"private const int Layer{i}Scratch = {Int(plan.Scratch[i])}; // {layer.Name} scratch of the backward pass (B, {layer.RecurrentScratchWidth})");
             }
             if (layer.Activation != ActivationKind.Linear)
                 w.Line($"private const int Layer{i}A = {Int(plan.A[i])}; // {layer.Name} {SnakeCase(layer.Activation.ToString())} (B, {layer.Units})");
@@ -229,12 +229,13 @@ internal static class ModelEmitter
             var layer = model.Layers[i];
             if (layer.Kind == LayerKind.Dense)
                 w.Line($"{G}Initializers.GlorotUniform(p.Slice(Layer{i}Kernel, {Int(layer.KernelSize)}), {layer.Inputs}, {layer.Units}, unchecked((ulong)seed), stream: {i});");
-            if (layer.Kind == LayerKind.Lstm)
+            if (layer.IsRecurrent)
             {
-                int g = 4 * layer.Units;
+                int g = layer.Gates * layer.Units;
                 w.Line($"{G}Initializers.GlorotUniform(p.Slice(Layer{i}Kernel, {Int(layer.KernelSize)}), {layer.Inputs}, {g}, unchecked((ulong)seed), stream: {i});");
                 w.Line($"{G}Initializers.Orthogonal(p.Slice(Layer{i}Recurrent, {Int(layer.RecurrentSize)}), {layer.Units}, {g}, unchecked((ulong)seed), stream: {model.Layers.Length + i});");
-                w.Line($"{G}Initializers.LstmBias(p.Slice(Layer{i}Bias, {g}), {layer.Units}); // the forget gate's bias starts at 1");
+                if (layer.Kind == LayerKind.Lstm)
+                    w.Line($"{G}Initializers.LstmBias(p.Slice(Layer{i}Bias, {g}), {layer.Units}); // the forget gate's bias starts at 1");
             }
             if (layer.Kind == LayerKind.BatchNormalization)
             {
@@ -422,12 +423,12 @@ internal static class ModelEmitter
                     input = $"z{i}";
                     break;
                 }
-                case LayerKind.Lstm:
+                case LayerKind.Lstm or LayerKind.Gru:
                 {
-                    w.Line($"// {l.Name}: {input} (B, {l.Timesteps}, {l.Inputs}) -> z{i} {OutputShape(l)}: LSTM, gates [i, f, c, o]{(l.GoBackwards ? ", time reversed" : "")}");
+                    w.Line($"// {l.Name}: {input} (B, {l.Timesteps}, {l.Inputs}) -> z{i} {OutputShape(l)}: {l.KerasType}, gates {(l.Kind == LayerKind.Lstm ? "[i, f, c, o]" : "[z, r, h], reset after")}{(l.GoBackwards ? ", time reversed" : "")}");
                     w.Line($"var z{i} = s.Slice(batch * Layer{i}Z, batch * {l.OutputWidth});");
-                    w.Line($"{G}Cpu.Lstm.Forward({input}, p.Slice(Layer{i}Kernel, {Int(l.KernelSize)}), p.Slice(Layer{i}Recurrent, {Int(l.RecurrentSize)}), p.Slice(Layer{i}Bias, {Int(l.BiasSize)}), z{i},");
-                    w.Line($"    s.Slice(batch * Layer{i}Cache, batch * {6 * l.Timesteps * l.Units}), batch, {l.Timesteps}, {l.Inputs}, {l.Units}, returnSequences: {Bool(l.ReturnSequences)}, goBackwards: {Bool(l.GoBackwards)});");
+                    w.Line($"{G}Cpu.{l.Kind}.Forward({input}, p.Slice(Layer{i}Kernel, {Int(l.KernelSize)}), p.Slice(Layer{i}Recurrent, {Int(l.RecurrentSize)}), p.Slice(Layer{i}Bias, {Int(l.BiasSize)}), z{i},");
+                    w.Line($"    s.Slice(batch * Layer{i}Cache, batch * {l.RecurrentCacheWidth}), batch, {l.Timesteps}, {l.Inputs}, {l.Units}, returnSequences: {Bool(l.ReturnSequences)}, goBackwards: {Bool(l.GoBackwards)});");
                     input = $"z{i}";
                     break;
                 }
@@ -494,14 +495,14 @@ internal static class ModelEmitter
                 w.Line($"{G}Cpu.BatchNorm.Backward(d{i}, {gamma}, _layer{i}Cache, new global::System.Span<float>({next}, 0, batch * {l.Units}), {dGamma}, {dBeta}, batch, {l.Units});");
                 continue;
             }
-            if (l.Kind == LayerKind.Lstm)
+            if (l.IsRecurrent)
             {
                 w.Line($"// {l.Name}: d{i} holds dLoss/d(output) {OutputShape(l)}; backpropagation through time gives the kernels', the bias's{(i > 0 ? " and the input's" : "")} gradients");
                 w.Line($"var d{i} = new global::System.Span<float>({buffer}, 0, batch * {l.OutputWidth});");
                 string dx = i > 0 ? $"new global::System.Span<float>({next}, 0, batch * {l.InputWidth})" : "default";
-                w.Line($"{G}Cpu.Lstm.Backward({input}, p.Slice(Layer{i}Kernel, {Int(l.KernelSize)}), p.Slice(Layer{i}Recurrent, {Int(l.RecurrentSize)}), s.Slice(batch * Layer{i}Cache, batch * {6 * l.Timesteps * l.Units}), d{i},");
+                w.Line($"{G}Cpu.{l.Kind}.Backward({input}, p.Slice(Layer{i}Kernel, {Int(l.KernelSize)}), p.Slice(Layer{i}Recurrent, {Int(l.RecurrentSize)}), s.Slice(batch * Layer{i}Cache, batch * {l.RecurrentCacheWidth}), d{i},");
                 w.Line($"    g.Slice(Layer{i}Kernel, {Int(l.KernelSize)}), g.Slice(Layer{i}Recurrent, {Int(l.RecurrentSize)}), g.Slice(Layer{i}Bias, {Int(l.BiasSize)}), {dx},");
-                w.Line($"    new global::System.Span<float>(_activations, batch * Layer{i}Scratch, batch * {4 * l.Timesteps * l.Units + 2 * l.Units}), batch, {l.Timesteps}, {l.Inputs}, {l.Units}, returnSequences: {Bool(l.ReturnSequences)}, goBackwards: {Bool(l.GoBackwards)});");
+                w.Line($"    new global::System.Span<float>(_activations, batch * Layer{i}Scratch, batch * {l.RecurrentScratchWidth}), batch, {l.Timesteps}, {l.Inputs}, {l.Units}, returnSequences: {Bool(l.ReturnSequences)}, goBackwards: {Bool(l.GoBackwards)});");
                 continue;
             }
             if (l.Kind == LayerKind.Dropout)
