@@ -85,19 +85,7 @@ public class GradientTests
         double loss64 = Reference.Loss(layers, loss, p, xd, yd, wd, Batch);
         Assert.True(Math.Abs(loss32 - loss64) <= 1e-5 + 1e-4 * Math.Abs(loss64), $"loss {loss32} vs float64 reference {loss64}");
 
-        const double H = 1e-6;
-        for (int i = 0; i < p.Length; i++)
-        {
-            double saved = p[i];
-            p[i] = saved + H;
-            double plus = Reference.Loss(layers, loss, p, xd, yd, wd, Batch);
-            p[i] = saved - H;
-            double minus = Reference.Loss(layers, loss, p, xd, yd, wd, Batch);
-            p[i] = saved;
-            double numeric = (plus - minus) / (2 * H);
-            Assert.True(Math.Abs(analytic[i] - numeric) <= 2e-5 + 2e-3 * Math.Abs(numeric),
-                $"parameter {i}: generated gradient {analytic[i]} vs float64 central difference {numeric}");
-        }
+        CentralDifferences.AssertGradients(analytic, p, q => Reference.Loss(layers, loss, q, xd, yd, wd, Batch));
     }
 
     private static float[] MakeTargets(Targets kind, int outputs, Random random, double scale)

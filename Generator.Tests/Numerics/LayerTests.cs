@@ -79,7 +79,7 @@ public class LayerTests
             return total / Batch;
         }
         Assert.Equal(Reference(w), loss, 4);
-        AssertGradients(analytic, w, Reference);
+        CentralDifferences.AssertGradients(analytic, w, Reference);
     }
 
     [Fact]
@@ -119,7 +119,7 @@ public class LayerTests
             return total / Batch;
         }
         Assert.Equal(Reference(w, training: true), loss, 4);
-        AssertGradients(analytic, w, q => Reference(q, training: true));
+        CentralDifferences.AssertGradients(analytic, w, q => Reference(q, training: true));
         // Evaluate runs in inference mode: no mask.
         var xs = new float[Batch, 4];
         var ys = new float[Batch, 2];
@@ -207,22 +207,5 @@ public class LayerTests
         var x = Enumerable.Range(0, Batch * inputs).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
         var y = Enumerable.Range(0, Batch * outputs).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
         return (x, y);
-    }
-
-    private static void AssertGradients(float[] analytic, double[] w, Func<double[], double> loss)
-    {
-        const double H = 1e-6;
-        for (int i = 0; i < w.Length; i++)
-        {
-            double saved = w[i];
-            w[i] = saved + H;
-            double plus = loss(w);
-            w[i] = saved - H;
-            double minus = loss(w);
-            w[i] = saved;
-            double numeric = (plus - minus) / (2 * H);
-            Assert.True(Math.Abs(analytic[i] - numeric) <= 2e-5 + 2e-3 * Math.Abs(numeric),
-                $"parameter {i}: generated gradient {analytic[i]} vs float64 central difference {numeric}");
-        }
     }
 }

@@ -61,19 +61,7 @@ public class LstmTests
 
         double[] w = model.Parameters.ToArray().Select(v => (double)v).ToArray();
         Assert.Equal(Reference(w), loss, 5);
-        const double H = 1e-6;
-        for (int i = 0; i < w.Length; i++)
-        {
-            double saved = w[i];
-            w[i] = saved + H;
-            double plus = Reference(w);
-            w[i] = saved - H;
-            double minus = Reference(w);
-            w[i] = saved;
-            double numeric = (plus - minus) / (2 * H);
-            Assert.True(Math.Abs(analytic[i] - numeric) <= 2e-5 + 2e-3 * Math.Abs(numeric),
-                $"parameter {i}: generated gradient {analytic[i]} vs float64 central difference {numeric}");
-        }
+        CentralDifferences.AssertGradients(analytic, w, Reference);
     }
 
     [Fact]
