@@ -80,11 +80,7 @@ public static class Lstm
                 }
             }
         }
-        if (returnSequences) hidden.CopyTo(output);
-        else
-        {
-            for (int r = 0; r < batch; r++) hidden.Slice((r * timesteps + timesteps - 1) * units, units).CopyTo(output.Slice(r * units, units));
-        }
+        Recurrent.WriteOutput(hidden, output, batch, timesteps, units, returnSequences);
     }
 
     /// <summary>

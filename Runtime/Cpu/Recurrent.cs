@@ -51,6 +51,20 @@ internal static class Recurrent
         return sum;
     }
 
+    /// <summary>
+    /// The layer's output from its hidden states (B, T, U) in processing order: all of them with
+    /// <paramref name="returnSequences"/>, else each row's last one (B, U).
+    /// </summary>
+    public static void WriteOutput(ReadOnlySpan<float> hidden, Span<float> output, int batch, int timesteps, int units, bool returnSequences)
+    {
+        if (returnSequences)
+        {
+            hidden.CopyTo(output);
+            return;
+        }
+        for (int r = 0; r < batch; r++) hidden.Slice((r * timesteps + timesteps - 1) * units, units).CopyTo(output.Slice(r * units, units));
+    }
+
     public static void CheckShape(int batch, int timesteps, int features, int units)
     {
         if (batch <= 0) throw new ArgumentOutOfRangeException(nameof(batch), batch, "Expected a positive batch size.");
