@@ -24,6 +24,9 @@ public sealed class BatchNormalizationAttribute : Attribute
 
     /// <summary>An optional name for the layer.</summary>
     public string? Name { get; set; }
+
+    /// <summary>The layer whose output this layer takes: "input" for the model's input; by default the layer written before (or the input, for the first).</summary>
+    public string? From { get; set; }
 }
 
 /// <summary>
@@ -41,6 +44,9 @@ public sealed class DropoutAttribute : Attribute
 
     /// <summary>An optional name for the layer.</summary>
     public string? Name { get; set; }
+
+    /// <summary>The layer whose output this layer takes: "input" for the model's input; by default the layer written before (or the input, for the first).</summary>
+    public string? From { get; set; }
 }
 
 /// <summary>
@@ -64,6 +70,9 @@ public sealed class LstmAttribute : Attribute
 
     /// <summary>An optional name for the layer.</summary>
     public string? Name { get; set; }
+
+    /// <summary>The layer whose output this layer takes: "input" for the model's input; by default the layer written before (or the input, for the first).</summary>
+    public string? From { get; set; }
 }
 
 /// <summary>
@@ -87,4 +96,7 @@ public sealed class GruAttribute : Attribute
 
     /// <summary>An optional name for the layer.</summary>
     public string? Name { get; set; }
+
+    /// <summary>The layer whose output this layer takes: "input" for the model's input; by default the layer written before (or the input, for the first).</summary>
+    public string? From { get; set; }
 }

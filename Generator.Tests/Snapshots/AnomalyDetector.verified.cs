@@ -25,13 +25,17 @@ partial class Detectors
         private const int Layer1Z = 32; // bottleneck x @ W + b (B, 4)
         private const int Layer2Z = 36; // dense_1 x @ W + b (B, 1)
         private const int ActivationWidth = 37;
-        private const int MaxWidth = 16; // the widest gradient of a layer input or output
+
+        // Gradient arena, laid out as the activations: dLoss/d(output) of each layer.
+        private const int Layer0Grad = 0; // dense (B, 16)
+        private const int Layer1Grad = 16; // bottleneck (B, 4)
+        private const int Layer2Grad = 20; // dense_1 (B, 1)
+        private const int GradientWidth = 21;
 
         private readonly float[] _parameters = new float[ParameterCount];
         private readonly float[] _gradients = new float[ParameterCount];
         private float[] _activations = [];
-        private float[] _delta = [];
-        private float[] _deltaNext = [];
+        private float[] _deltas = [];
         private int _capacity;
         private int _batch;
 
@@ -96,7 +100,7 @@ partial class Detectors
         /// <inheritdoc/>
         public global::System.Span<float> Gradients => _gradients;
         /// <inheritdoc/>
-        public global::System.ReadOnlySpan<float> Output => new(_activations, _batch * Layer2Z, _batch * 1);
+        public global::System.ReadOnlySpan<float> Output => new(_activations, _batch * Layer2Z, _batch * OutputSize);
         /// <inheritdoc/>
         public global::Gen.Metric[] CreateMetrics() => [new global::Gen.BinaryAccuracyMetric(), new global::Gen.MeanSquaredErrorMetric(), new global::Gen.RootMeanSquaredErrorMetric()];
 
@@ -112,13 +116,13 @@ partial class Detectors
         {
             CheckBatch(x, y, sampleWeight, batch, checkTargets: true);
             Run(x, batch);
-            var dOutput = new global::System.Span<float>(_delta, 0, batch * OutputSize);
+            var dOutput = new global::System.Span<float>(_deltas, batch * Layer2Grad, batch * OutputSize);
             float loss = Loss.Compute(Output, y, sampleWeight, batch, dOutput);
             Backward(x, batch);
             return loss;
         }
 
-        /// <summary>The forward pass of one batch; leaves every layer's z and a in the activation arena.</summary>
+        /// <summary>The forward pass of one batch; leaves every layer's output in the activation arena.</summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void Run(global::System.ReadOnlySpan<float> x, int batch)
         {
@@ -143,9 +147,9 @@ partial class Detectors
         }
 
         /// <summary>
-        /// The backward pass, the forward in reverse: on entry _delta holds dLoss/dOutput; fills the gradient arena.
-        /// Each layer turns the gradient of its output into its parameters' gradients and its input's gradient;
-        /// two buffers take turns holding the gradient flowing back.
+        /// The backward pass, the forward in reverse: on entry the gradient arena holds dLoss/d(output) of each output;
+        /// fills the parameters' gradients. Each layer turns the gradient of its output into its parameters' gradients
+        /// and its inputs' gradients; an output read by several layers gets the sum of their gradients.
         /// </summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void Backward(global::System.ReadOnlySpan<float> x, int batch)
@@ -153,20 +157,21 @@ partial class Detectors
             global::System.ReadOnlySpan<float> p = _parameters;
             global::System.ReadOnlySpan<float> s = _activations;
             global::System.Span<float> g = _gradients;
+            global::System.Span<float> d = _deltas;
 
             // dense_1: d2 holds dLoss/d(output) (B, 1)
-            var d2 = new global::System.Span<float>(_delta, 0, batch * 1);
+            var d2 = d.Slice(batch * Layer2Grad, batch * 1);
             global::Gen.Cpu.Dense.BackwardParameters(s.Slice(batch * Layer1Z, batch * 4), d2, g.Slice(Layer2Kernel, 4), g.Slice(Layer2Bias, 1), batch, 4, 1);
-            global::Gen.Cpu.Dense.BackwardInput(d2, p.Slice(Layer2Kernel, 4), new global::System.Span<float>(_deltaNext, 0, batch * 4), batch, 4, 1);
+            global::Gen.Cpu.Dense.BackwardInput(d2, p.Slice(Layer2Kernel, 4), d.Slice(batch * Layer1Grad, batch * 4), batch, 4, 1);
 
             // bottleneck: d1 holds dLoss/d(output) (B, 4)
-            var d1 = new global::System.Span<float>(_deltaNext, 0, batch * 4);
+            var d1 = d.Slice(batch * Layer1Grad, batch * 4);
             global::Gen.Cpu.Dense.BackwardParameters(s.Slice(batch * Layer0A, batch * 16), d1, g.Slice(Layer1Kernel, 64), g.Slice(Layer1Bias, 4), batch, 16, 4);
-            global::Gen.Cpu.Dense.BackwardInput(d1, p.Slice(Layer1Kernel, 64), new global::System.Span<float>(_delta, 0, batch * 16), batch, 16, 4);
+            global::Gen.Cpu.Dense.BackwardInput(d1, p.Slice(Layer1Kernel, 64), d.Slice(batch * Layer0Grad, batch * 16), batch, 16, 4);
 
-            // dense: d0 holds dLoss/d(output) (B, 16); in place it becomes dLoss/dz
-            var d0 = new global::System.Span<float>(_delta, 0, batch * 16);
-            global::Gen.Cpu.Activations.Tanh.Backward(s.Slice(batch * Layer0Z, batch * 16), s.Slice(batch * Layer0A, batch * 16), d0, d0, 16);
+            // dense: d0 holds dLoss/d(output) (B, 16)
+            var d0 = d.Slice(batch * Layer0Grad, batch * 16);
+            global::Gen.Cpu.Activations.Tanh.Backward(s.Slice(batch * Layer0Z, batch * 16), s.Slice(batch * Layer0A, batch * 16), d0, d0, 16); // in place: now dLoss/dz
             global::Gen.Cpu.Dense.BackwardParameters(x, d0, g.Slice(Layer0Kernel, 128), default, batch, 8, 16);
         }
 
@@ -175,8 +180,7 @@ partial class Detectors
         {
             if (batch <= _capacity) return;
             _activations = new float[checked(batch * ActivationWidth)];
-            _delta = new float[checked(batch * MaxWidth)];
-            _deltaNext = new float[checked(batch * MaxWidth)];
+            _deltas = new float[checked(batch * GradientWidth)];
             _capacity = batch;
         }
 

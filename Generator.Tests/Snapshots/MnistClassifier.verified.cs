@@ -22,13 +22,16 @@ partial class MnistClassifier : global::Gen.IModel
     private const int Layer1Z = 256; // dense_1 x @ W + b (B, 10)
     private const int Layer1A = 266; // dense_1 softmax (B, 10)
     private const int ActivationWidth = 276;
-    private const int MaxWidth = 784; // the widest gradient of a layer input or output
+
+    // Gradient arena, laid out as the activations: dLoss/d(output) of each layer.
+    private const int Layer0Grad = 0; // dense (B, 128)
+    private const int Layer1Grad = 128; // dense_1 (B, 10)
+    private const int GradientWidth = 138;
 
     private readonly float[] _parameters = new float[ParameterCount];
     private readonly float[] _gradients = new float[ParameterCount];
     private float[] _activations = [];
-    private float[] _delta = [];
-    private float[] _deltaNext = [];
+    private float[] _deltas = [];
     private int _capacity;
     private int _batch;
 
@@ -92,7 +95,7 @@ partial class MnistClassifier : global::Gen.IModel
     /// <inheritdoc/>
     public global::System.Span<float> Gradients => _gradients;
     /// <inheritdoc/>
-    public global::System.ReadOnlySpan<float> Output => new(_activations, _batch * Layer1A, _batch * 10);
+    public global::System.ReadOnlySpan<float> Output => new(_activations, _batch * Layer1A, _batch * OutputSize);
     /// <inheritdoc/>
     public global::Gen.Metric[] CreateMetrics() => [new global::Gen.SparseCategoricalAccuracyMetric()];
 
@@ -108,13 +111,13 @@ partial class MnistClassifier : global::Gen.IModel
     {
         CheckBatch(x, y, sampleWeight, batch, checkTargets: true);
         Run(x, batch);
-        var dOutput = new global::System.Span<float>(_delta, 0, batch * OutputSize);
+        var dOutput = new global::System.Span<float>(_deltas, batch * Layer1Grad, batch * OutputSize);
         float loss = Loss.Compute(Output, y, sampleWeight, batch, dOutput);
         Backward(x, batch);
         return loss;
     }
 
-    /// <summary>The forward pass of one batch; leaves every layer's z and a in the activation arena.</summary>
+    /// <summary>The forward pass of one batch; leaves every layer's output in the activation arena.</summary>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Run(global::System.ReadOnlySpan<float> x, int batch)
     {
@@ -137,9 +140,9 @@ partial class MnistClassifier : global::Gen.IModel
     }
 
     /// <summary>
-    /// The backward pass, the forward in reverse: on entry _delta holds dLoss/dOutput; fills the gradient arena.
-    /// Each layer turns the gradient of its output into its parameters' gradients and its input's gradient;
-    /// two buffers take turns holding the gradient flowing back.
+    /// The backward pass, the forward in reverse: on entry the gradient arena holds dLoss/d(output) of each output;
+    /// fills the parameters' gradients. Each layer turns the gradient of its output into its parameters' gradients
+    /// and its inputs' gradients; an output read by several layers gets the sum of their gradients.
     /// </summary>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Backward(global::System.ReadOnlySpan<float> x, int batch)
@@ -147,16 +150,17 @@ partial class MnistClassifier : global::Gen.IModel
         global::System.ReadOnlySpan<float> p = _parameters;
         global::System.ReadOnlySpan<float> s = _activations;
         global::System.Span<float> g = _gradients;
+        global::System.Span<float> d = _deltas;
 
-        // dense_1: d1 holds dLoss/d(output) (B, 10); in place it becomes dLoss/dz
-        var d1 = new global::System.Span<float>(_delta, 0, batch * 10);
-        global::Gen.Cpu.Activations.Softmax.Backward(s.Slice(batch * Layer1Z, batch * 10), s.Slice(batch * Layer1A, batch * 10), d1, d1, 10);
+        // dense_1: d1 holds dLoss/d(output) (B, 10)
+        var d1 = d.Slice(batch * Layer1Grad, batch * 10);
+        global::Gen.Cpu.Activations.Softmax.Backward(s.Slice(batch * Layer1Z, batch * 10), s.Slice(batch * Layer1A, batch * 10), d1, d1, 10); // in place: now dLoss/dz
         global::Gen.Cpu.Dense.BackwardParameters(s.Slice(batch * Layer0A, batch * 128), d1, g.Slice(Layer1Kernel, 1280), g.Slice(Layer1Bias, 10), batch, 128, 10);
-        global::Gen.Cpu.Dense.BackwardInput(d1, p.Slice(Layer1Kernel, 1280), new global::System.Span<float>(_deltaNext, 0, batch * 128), batch, 128, 10);
+        global::Gen.Cpu.Dense.BackwardInput(d1, p.Slice(Layer1Kernel, 1280), d.Slice(batch * Layer0Grad, batch * 128), batch, 128, 10);
 
-        // dense: d0 holds dLoss/d(output) (B, 128); in place it becomes dLoss/dz
-        var d0 = new global::System.Span<float>(_deltaNext, 0, batch * 128);
-        global::Gen.Cpu.Activations.Relu.Backward(s.Slice(batch * Layer0Z, batch * 128), s.Slice(batch * Layer0A, batch * 128), d0, d0, 128);
+        // dense: d0 holds dLoss/d(output) (B, 128)
+        var d0 = d.Slice(batch * Layer0Grad, batch * 128);
+        global::Gen.Cpu.Activations.Relu.Backward(s.Slice(batch * Layer0Z, batch * 128), s.Slice(batch * Layer0A, batch * 128), d0, d0, 128); // in place: now dLoss/dz
         global::Gen.Cpu.Dense.BackwardParameters(x, d0, g.Slice(Layer0Kernel, 100352), g.Slice(Layer0Bias, 128), batch, 784, 128);
     }
 
@@ -165,8 +169,7 @@ partial class MnistClassifier : global::Gen.IModel
     {
         if (batch <= _capacity) return;
         _activations = new float[checked(batch * ActivationWidth)];
-        _delta = new float[checked(batch * MaxWidth)];
-        _deltaNext = new float[checked(batch * MaxWidth)];
+        _deltas = new float[checked(batch * GradientWidth)];
         _capacity = batch;
     }
 

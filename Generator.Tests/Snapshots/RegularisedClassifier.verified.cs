@@ -38,7 +38,17 @@ partial class RegularisedClassifier : global::Gen.IModel
     private const int Layer6A = 1984; // dense_2 relu (B, 64)
     private const int Layer7Z = 2048; // dense_3 x @ W + b (B, 10)
     private const int ActivationWidth = 2058;
-    private const int MaxWidth = 784; // the widest gradient of a layer input or output
+
+    // Gradient arena, laid out as the activations: dLoss/d(output) of each layer.
+    private const int Layer0Grad = 0; // dense (B, 256)
+    private const int Layer1Grad = 256; // batch_normalization (B, 256)
+    private const int Layer2Grad = 512; // dropout (B, 256)
+    private const int Layer3Grad = 768; // dense_1 (B, 128)
+    private const int Layer4Grad = 896; // batch_normalization_1 (B, 128)
+    private const int Layer5Grad = 1024; // dropout_1 (B, 128)
+    private const int Layer6Grad = 1152; // dense_2 (B, 64)
+    private const int Layer7Grad = 1216; // dense_3 (B, 10)
+    private const int GradientWidth = 1226;
 
     // State arena: what training updates but the optimizer does not (BatchNormalization's moving statistics).
     private const int Layer1MovingMean = 0; // batch_normalization moving_mean (256)
@@ -51,8 +61,7 @@ partial class RegularisedClassifier : global::Gen.IModel
     private readonly float[] _gradients = new float[ParameterCount];
     private readonly float[] _state = new float[StateCount];
     private float[] _activations = [];
-    private float[] _delta = [];
-    private float[] _deltaNext = [];
+    private float[] _deltas = [];
     private float[] _layer1Cache = []; // batch_normalization: x̂ and 1/√(σ² + ε) of the last training batch
     private float[] _layer4Cache = []; // batch_normalization_1: x̂ and 1/√(σ² + ε) of the last training batch
     private readonly ulong _seed;
@@ -129,7 +138,7 @@ partial class RegularisedClassifier : global::Gen.IModel
     /// <summary>What training updates but the optimizer does not: each BatchNormalization's moving mean, then moving variance.</summary>
     public global::System.Span<float> State => _state;
     /// <inheritdoc/>
-    public global::System.ReadOnlySpan<float> Output => new(_activations, _batch * Layer7Z, _batch * 10);
+    public global::System.ReadOnlySpan<float> Output => new(_activations, _batch * Layer7Z, _batch * OutputSize);
     /// <inheritdoc/>
     public global::Gen.Metric[] CreateMetrics() => [new global::Gen.SparseCategoricalAccuracyMetric(), new global::Gen.SparseTopKCategoricalAccuracyMetric()];
 
@@ -145,14 +154,14 @@ partial class RegularisedClassifier : global::Gen.IModel
     {
         CheckBatch(x, y, sampleWeight, batch, checkTargets: true);
         Run(x, batch, training: true);
-        var dOutput = new global::System.Span<float>(_delta, 0, batch * OutputSize);
+        var dOutput = new global::System.Span<float>(_deltas, batch * Layer7Grad, batch * OutputSize);
         float loss = Loss.Compute(Output, y, sampleWeight, batch, dOutput);
         Backward(x, batch);
         _trainingStep++;
         return loss;
     }
 
-    /// <summary>The forward pass of one batch; leaves every layer's z and a in the activation arena.</summary>
+    /// <summary>The forward pass of one batch; leaves every layer's output in the activation arena.</summary>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Run(global::System.ReadOnlySpan<float> x, int batch, bool training)
     {
@@ -167,7 +176,7 @@ partial class RegularisedClassifier : global::Gen.IModel
         var a0 = s.Slice(batch * Layer0A, batch * 256);
         global::Gen.Cpu.Activations.Relu.Forward(z0, a0, 256);
 
-        // batch_normalization: a0 (B, 256) -> z1 = (x − μ)/√(σ² + 0.001)·γ + β, batch statistics in training, moving ones in inference
+        // batch_normalization: a0 (B, 256) -> z1 = (x − μ)/√(σ² + 0.001)·γ + β over the last axis, batch statistics in training, moving ones in inference
         var z1 = s.Slice(batch * Layer1Z, batch * 256);
         if (training)
             global::Gen.Cpu.BatchNorm.TrainingForward(a0, p.Slice(Layer1Kernel, 256), p.Slice(Layer1Bias, 256), state.Slice(Layer1MovingMean, 256), state.Slice(Layer1MovingVariance, 256), z1, _layer1Cache, batch, 256, momentum: 0.99f, epsilon: 0.001f);
@@ -184,7 +193,7 @@ partial class RegularisedClassifier : global::Gen.IModel
         var a3 = s.Slice(batch * Layer3A, batch * 128);
         global::Gen.Cpu.Activations.Relu.Forward(z3, a3, 128);
 
-        // batch_normalization_1: a3 (B, 128) -> z4 = (x − μ)/√(σ² + 0.001)·γ + β, batch statistics in training, moving ones in inference
+        // batch_normalization_1: a3 (B, 128) -> z4 = (x − μ)/√(σ² + 0.001)·γ + β over the last axis, batch statistics in training, moving ones in inference
         var z4 = s.Slice(batch * Layer4Z, batch * 128);
         if (training)
             global::Gen.Cpu.BatchNorm.TrainingForward(a3, p.Slice(Layer4Kernel, 128), default, state.Slice(Layer4MovingMean, 128), state.Slice(Layer4MovingVariance, 128), z4, _layer4Cache, batch, 128, momentum: 0.99f, epsilon: 0.001f);
@@ -208,9 +217,9 @@ partial class RegularisedClassifier : global::Gen.IModel
     }
 
     /// <summary>
-    /// The backward pass, the forward in reverse: on entry _delta holds dLoss/dOutput; fills the gradient arena.
-    /// Each layer turns the gradient of its output into its parameters' gradients and its input's gradient;
-    /// two buffers take turns holding the gradient flowing back.
+    /// The backward pass, the forward in reverse: on entry the gradient arena holds dLoss/d(output) of each output;
+    /// fills the parameters' gradients. Each layer turns the gradient of its output into its parameters' gradients
+    /// and its inputs' gradients; an output read by several layers gets the sum of their gradients.
     /// </summary>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Backward(global::System.ReadOnlySpan<float> x, int batch)
@@ -218,43 +227,44 @@ partial class RegularisedClassifier : global::Gen.IModel
         global::System.ReadOnlySpan<float> p = _parameters;
         global::System.ReadOnlySpan<float> s = _activations;
         global::System.Span<float> g = _gradients;
+        global::System.Span<float> d = _deltas;
 
         // dense_3: d7 holds dLoss/d(output) (B, 10)
-        var d7 = new global::System.Span<float>(_delta, 0, batch * 10);
+        var d7 = d.Slice(batch * Layer7Grad, batch * 10);
         global::Gen.Cpu.Dense.BackwardParameters(s.Slice(batch * Layer6A, batch * 64), d7, g.Slice(Layer7Kernel, 640), g.Slice(Layer7Bias, 10), batch, 64, 10);
-        global::Gen.Cpu.Dense.BackwardInput(d7, p.Slice(Layer7Kernel, 640), new global::System.Span<float>(_deltaNext, 0, batch * 64), batch, 64, 10);
+        global::Gen.Cpu.Dense.BackwardInput(d7, p.Slice(Layer7Kernel, 640), d.Slice(batch * Layer6Grad, batch * 64), batch, 64, 10);
 
-        // dense_2: d6 holds dLoss/d(output) (B, 64); in place it becomes dLoss/dz
-        var d6 = new global::System.Span<float>(_deltaNext, 0, batch * 64);
-        global::Gen.Cpu.Activations.Relu.Backward(s.Slice(batch * Layer6Z, batch * 64), s.Slice(batch * Layer6A, batch * 64), d6, d6, 64);
+        // dense_2: d6 holds dLoss/d(output) (B, 64)
+        var d6 = d.Slice(batch * Layer6Grad, batch * 64);
+        global::Gen.Cpu.Activations.Relu.Backward(s.Slice(batch * Layer6Z, batch * 64), s.Slice(batch * Layer6A, batch * 64), d6, d6, 64); // in place: now dLoss/dz
         global::Gen.Cpu.Dense.BackwardParameters(s.Slice(batch * Layer5Z, batch * 128), d6, g.Slice(Layer6Kernel, 8192), g.Slice(Layer6Bias, 64), batch, 128, 64);
-        global::Gen.Cpu.Dense.BackwardInput(d6, p.Slice(Layer6Kernel, 8192), new global::System.Span<float>(_delta, 0, batch * 128), batch, 128, 64);
+        global::Gen.Cpu.Dense.BackwardInput(d6, p.Slice(Layer6Kernel, 8192), d.Slice(batch * Layer5Grad, batch * 128), batch, 128, 64);
 
-        // dropout_1: d5 holds dLoss/d(output) (B, 128); dLoss/d(input) = mask·d5
-        var d5 = new global::System.Span<float>(_delta, 0, batch * 128);
-        global::Gen.Cpu.Dropout.Backward(d5, s.Slice(batch * Layer5Mask, batch * 128), new global::System.Span<float>(_deltaNext, 0, batch * 128));
+        // dropout_1: d5 holds dLoss/d(output) (B, 128)
+        var d5 = d.Slice(batch * Layer5Grad, batch * 128);
+        global::Gen.Cpu.Dropout.Backward(d5, s.Slice(batch * Layer5Mask, batch * 128), d.Slice(batch * Layer4Grad, batch * 128)); // mask·d5
 
-        // batch_normalization_1: d4 holds dLoss/d(output) (B, 128); the batch-statistics gradient gives dγ, dβ and dLoss/d(input)
-        var d4 = new global::System.Span<float>(_deltaNext, 0, batch * 128);
-        global::Gen.Cpu.BatchNorm.Backward(d4, p.Slice(Layer4Kernel, 128), _layer4Cache, new global::System.Span<float>(_delta, 0, batch * 128), g.Slice(Layer4Kernel, 128), default, batch, 128);
+        // batch_normalization_1: d4 holds dLoss/d(output) (B, 128)
+        var d4 = d.Slice(batch * Layer4Grad, batch * 128);
+        global::Gen.Cpu.BatchNorm.Backward(d4, p.Slice(Layer4Kernel, 128), _layer4Cache, d.Slice(batch * Layer3Grad, batch * 128), g.Slice(Layer4Kernel, 128), default, batch, 128);
 
-        // dense_1: d3 holds dLoss/d(output) (B, 128); in place it becomes dLoss/dz
-        var d3 = new global::System.Span<float>(_delta, 0, batch * 128);
-        global::Gen.Cpu.Activations.Relu.Backward(s.Slice(batch * Layer3Z, batch * 128), s.Slice(batch * Layer3A, batch * 128), d3, d3, 128);
+        // dense_1: d3 holds dLoss/d(output) (B, 128)
+        var d3 = d.Slice(batch * Layer3Grad, batch * 128);
+        global::Gen.Cpu.Activations.Relu.Backward(s.Slice(batch * Layer3Z, batch * 128), s.Slice(batch * Layer3A, batch * 128), d3, d3, 128); // in place: now dLoss/dz
         global::Gen.Cpu.Dense.BackwardParameters(s.Slice(batch * Layer2Z, batch * 256), d3, g.Slice(Layer3Kernel, 32768), g.Slice(Layer3Bias, 128), batch, 256, 128);
-        global::Gen.Cpu.Dense.BackwardInput(d3, p.Slice(Layer3Kernel, 32768), new global::System.Span<float>(_deltaNext, 0, batch * 256), batch, 256, 128);
+        global::Gen.Cpu.Dense.BackwardInput(d3, p.Slice(Layer3Kernel, 32768), d.Slice(batch * Layer2Grad, batch * 256), batch, 256, 128);
 
-        // dropout: d2 holds dLoss/d(output) (B, 256); dLoss/d(input) = mask·d2
-        var d2 = new global::System.Span<float>(_deltaNext, 0, batch * 256);
-        global::Gen.Cpu.Dropout.Backward(d2, s.Slice(batch * Layer2Mask, batch * 256), new global::System.Span<float>(_delta, 0, batch * 256));
+        // dropout: d2 holds dLoss/d(output) (B, 256)
+        var d2 = d.Slice(batch * Layer2Grad, batch * 256);
+        global::Gen.Cpu.Dropout.Backward(d2, s.Slice(batch * Layer2Mask, batch * 256), d.Slice(batch * Layer1Grad, batch * 256)); // mask·d2
 
-        // batch_normalization: d1 holds dLoss/d(output) (B, 256); the batch-statistics gradient gives dγ, dβ and dLoss/d(input)
-        var d1 = new global::System.Span<float>(_delta, 0, batch * 256);
-        global::Gen.Cpu.BatchNorm.Backward(d1, p.Slice(Layer1Kernel, 256), _layer1Cache, new global::System.Span<float>(_deltaNext, 0, batch * 256), g.Slice(Layer1Kernel, 256), g.Slice(Layer1Bias, 256), batch, 256);
+        // batch_normalization: d1 holds dLoss/d(output) (B, 256)
+        var d1 = d.Slice(batch * Layer1Grad, batch * 256);
+        global::Gen.Cpu.BatchNorm.Backward(d1, p.Slice(Layer1Kernel, 256), _layer1Cache, d.Slice(batch * Layer0Grad, batch * 256), g.Slice(Layer1Kernel, 256), g.Slice(Layer1Bias, 256), batch, 256);
 
-        // dense: d0 holds dLoss/d(output) (B, 256); in place it becomes dLoss/dz
-        var d0 = new global::System.Span<float>(_deltaNext, 0, batch * 256);
-        global::Gen.Cpu.Activations.Relu.Backward(s.Slice(batch * Layer0Z, batch * 256), s.Slice(batch * Layer0A, batch * 256), d0, d0, 256);
+        // dense: d0 holds dLoss/d(output) (B, 256)
+        var d0 = d.Slice(batch * Layer0Grad, batch * 256);
+        global::Gen.Cpu.Activations.Relu.Backward(s.Slice(batch * Layer0Z, batch * 256), s.Slice(batch * Layer0A, batch * 256), d0, d0, 256); // in place: now dLoss/dz
         global::Gen.Cpu.Dense.BackwardParameters(x, d0, g.Slice(Layer0Kernel, 200704), g.Slice(Layer0Bias, 256), batch, 784, 256);
     }
 
@@ -263,8 +273,7 @@ partial class RegularisedClassifier : global::Gen.IModel
     {
         if (batch <= _capacity) return;
         _activations = new float[checked(batch * ActivationWidth)];
-        _delta = new float[checked(batch * MaxWidth)];
-        _deltaNext = new float[checked(batch * MaxWidth)];
+        _deltas = new float[checked(batch * GradientWidth)];
         _layer1Cache = new float[global::Gen.Cpu.BatchNorm.CacheSize(batch, 256)];
         _layer4Cache = new float[global::Gen.Cpu.BatchNorm.CacheSize(batch, 128)];
         _capacity = batch;

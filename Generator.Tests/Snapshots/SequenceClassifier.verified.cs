@@ -4,7 +4,7 @@
 namespace Samples.Lstm;
 
 /// <summary>
-/// input (500) -> lstm (Dense 64) -> lstm_1 (Dense 32) -> dense (Dense 1, sigmoid).
+/// input (50, 10) -> lstm (LSTM 64, sequences) -> lstm_1 (LSTM 32) -> dense (Dense 1, sigmoid).
 /// Loss: binary_crossentropy. Optimizer: Adam. 31,649 parameters.
 /// </summary>
 partial class SequenceClassifier : global::Gen.IModel
@@ -30,13 +30,17 @@ partial class SequenceClassifier : global::Gen.IModel
     private const int Layer2Z = 51424; // dense x @ W + b (B, 1)
     private const int Layer2A = 51425; // dense sigmoid (B, 1)
     private const int ActivationWidth = 51426;
-    private const int MaxWidth = 3200; // the widest gradient of a layer input or output
+
+    // Gradient arena, laid out as the activations: dLoss/d(output) of each layer.
+    private const int Layer0Grad = 0; // lstm (B, 50, 64)
+    private const int Layer1Grad = 3200; // lstm_1 (B, 32)
+    private const int Layer2Grad = 3232; // dense (B, 1)
+    private const int GradientWidth = 3233;
 
     private readonly float[] _parameters = new float[ParameterCount];
     private readonly float[] _gradients = new float[ParameterCount];
     private float[] _activations = [];
-    private float[] _delta = [];
-    private float[] _deltaNext = [];
+    private float[] _deltas = [];
     private int _capacity;
     private int _batch;
 
@@ -105,7 +109,7 @@ partial class SequenceClassifier : global::Gen.IModel
     /// <inheritdoc/>
     public global::System.Span<float> Gradients => _gradients;
     /// <inheritdoc/>
-    public global::System.ReadOnlySpan<float> Output => new(_activations, _batch * Layer2A, _batch * 1);
+    public global::System.ReadOnlySpan<float> Output => new(_activations, _batch * Layer2A, _batch * OutputSize);
     /// <inheritdoc/>
     public global::Gen.Metric[] CreateMetrics() => [new global::Gen.BinaryAccuracyMetric()];
 
@@ -121,13 +125,13 @@ partial class SequenceClassifier : global::Gen.IModel
     {
         CheckBatch(x, y, sampleWeight, batch, checkTargets: true);
         Run(x, batch);
-        var dOutput = new global::System.Span<float>(_delta, 0, batch * OutputSize);
+        var dOutput = new global::System.Span<float>(_deltas, batch * Layer2Grad, batch * OutputSize);
         float loss = Loss.Compute(Output, y, sampleWeight, batch, dOutput);
         Backward(x, batch);
         return loss;
     }
 
-    /// <summary>The forward pass of one batch; leaves every layer's z and a in the activation arena.</summary>
+    /// <summary>The forward pass of one batch; leaves every layer's output in the activation arena.</summary>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Run(global::System.ReadOnlySpan<float> x, int batch)
     {
@@ -154,9 +158,9 @@ partial class SequenceClassifier : global::Gen.IModel
     }
 
     /// <summary>
-    /// The backward pass, the forward in reverse: on entry _delta holds dLoss/dOutput; fills the gradient arena.
-    /// Each layer turns the gradient of its output into its parameters' gradients and its input's gradient;
-    /// two buffers take turns holding the gradient flowing back.
+    /// The backward pass, the forward in reverse: on entry the gradient arena holds dLoss/d(output) of each output;
+    /// fills the parameters' gradients. Each layer turns the gradient of its output into its parameters' gradients
+    /// and its inputs' gradients; an output read by several layers gets the sum of their gradients.
     /// </summary>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Backward(global::System.ReadOnlySpan<float> x, int batch)
@@ -164,21 +168,22 @@ partial class SequenceClassifier : global::Gen.IModel
         global::System.ReadOnlySpan<float> p = _parameters;
         global::System.ReadOnlySpan<float> s = _activations;
         global::System.Span<float> g = _gradients;
+        global::System.Span<float> d = _deltas;
 
-        // dense: d2 holds dLoss/d(output) (B, 1); in place it becomes dLoss/dz
-        var d2 = new global::System.Span<float>(_delta, 0, batch * 1);
-        global::Gen.Cpu.Activations.Sigmoid.Backward(s.Slice(batch * Layer2Z, batch * 1), s.Slice(batch * Layer2A, batch * 1), d2, d2, 1);
+        // dense: d2 holds dLoss/d(output) (B, 1)
+        var d2 = d.Slice(batch * Layer2Grad, batch * 1);
+        global::Gen.Cpu.Activations.Sigmoid.Backward(s.Slice(batch * Layer2Z, batch * 1), s.Slice(batch * Layer2A, batch * 1), d2, d2, 1); // in place: now dLoss/dz
         global::Gen.Cpu.Dense.BackwardParameters(s.Slice(batch * Layer1Z, batch * 32), d2, g.Slice(Layer2Kernel, 32), g.Slice(Layer2Bias, 1), batch, 32, 1);
-        global::Gen.Cpu.Dense.BackwardInput(d2, p.Slice(Layer2Kernel, 32), new global::System.Span<float>(_deltaNext, 0, batch * 32), batch, 32, 1);
+        global::Gen.Cpu.Dense.BackwardInput(d2, p.Slice(Layer2Kernel, 32), d.Slice(batch * Layer1Grad, batch * 32), batch, 32, 1);
 
-        // lstm_1: d1 holds dLoss/d(output) (B, 32); backpropagation through time gives the kernels', the bias's and the input's gradients
-        var d1 = new global::System.Span<float>(_deltaNext, 0, batch * 32);
+        // lstm_1: d1 holds dLoss/d(output) (B, 32)
+        var d1 = d.Slice(batch * Layer1Grad, batch * 32);
         global::Gen.Cpu.Lstm.Backward(s.Slice(batch * Layer0Z, batch * 3200), p.Slice(Layer1Kernel, 8192), p.Slice(Layer1Recurrent, 4096), s.Slice(batch * Layer1Cache, batch * 9600), d1,
-            g.Slice(Layer1Kernel, 8192), g.Slice(Layer1Recurrent, 4096), g.Slice(Layer1Bias, 128), new global::System.Span<float>(_delta, 0, batch * 3200),
+            g.Slice(Layer1Kernel, 8192), g.Slice(Layer1Recurrent, 4096), g.Slice(Layer1Bias, 128), d.Slice(batch * Layer0Grad, batch * 3200),
             new global::System.Span<float>(_activations, batch * Layer1Scratch, batch * 6464), batch, 50, 64, 32, returnSequences: false, goBackwards: false);
 
-        // lstm: d0 holds dLoss/d(output) (B, 50, 64); backpropagation through time gives the kernels', the bias's gradients
-        var d0 = new global::System.Span<float>(_delta, 0, batch * 3200);
+        // lstm: d0 holds dLoss/d(output) (B, 50, 64)
+        var d0 = d.Slice(batch * Layer0Grad, batch * 3200);
         global::Gen.Cpu.Lstm.Backward(x, p.Slice(Layer0Kernel, 2560), p.Slice(Layer0Recurrent, 16384), s.Slice(batch * Layer0Cache, batch * 19200), d0,
             g.Slice(Layer0Kernel, 2560), g.Slice(Layer0Recurrent, 16384), g.Slice(Layer0Bias, 256), default,
             new global::System.Span<float>(_activations, batch * Layer0Scratch, batch * 12928), batch, 50, 10, 64, returnSequences: true, goBackwards: false);
@@ -189,8 +194,7 @@ partial class SequenceClassifier : global::Gen.IModel
     {
         if (batch <= _capacity) return;
         _activations = new float[checked(batch * ActivationWidth)];
-        _delta = new float[checked(batch * MaxWidth)];
-        _deltaNext = new float[checked(batch * MaxWidth)];
+        _deltas = new float[checked(batch * GradientWidth)];
         _capacity = batch;
     }
 

@@ -56,7 +56,7 @@ internal static class Descriptors
 
     public static readonly DiagnosticDescriptor MissingLoss = Error("GEN0009",
         "Model has no loss",
-        "Model '{0}' has no loss: add [Loss(LossKind...)]",
+        "Model '{0}' has no loss: add [Loss(LossKind...)], or [Output(\"layer\", LossKind...)] for each output",
         "Training needs a loss.");
 
     public static readonly DiagnosticDescriptor MissingOptimizer = Error("GEN0010",
@@ -98,4 +98,29 @@ internal static class Descriptors
         "Invalid custom metric",
         "Custom metric {0} cannot be used: {1}",
         "A custom metric is created by the generated model for every Fit and Evaluate: it must derive from Gen.Metric and have a parameterless constructor.");
+
+    public static readonly DiagnosticDescriptor UnknownLayer = Error("GEN0018",
+        "Unknown layer name",
+        "{0} names '{1}', which is not a layer of this model; the names are: {2}",
+        "From, Concatenate, Add and Output name layers of the same model, or \"input\" for the model's input.");
+
+    public static readonly DiagnosticDescriptor GraphCycle = Error("GEN0019",
+        "Layers form a cycle",
+        "Layers {0} take their inputs from each other in a cycle: each layer must depend only on the input and on layers that do not depend on it",
+        "A model is a directed acyclic graph from its input to its outputs.");
+
+    public static readonly DiagnosticDescriptor UnusedLayer = Error("GEN0020",
+        "Layer output goes nowhere",
+        "The output of layer '{0}' goes nowhere: no layer takes it (From = \"{0}\") and it is not an output with a loss ([Output(\"{0}\", LossKind...)])",
+        "Every layer must feed another layer or be one of the model's outputs, with a loss to train it.");
+
+    public static readonly DiagnosticDescriptor JoinShapeMismatch = Error("GEN0021",
+        "Shapes do not match at a join",
+        "Layer '{0}' ({1}) cannot join {2}: {3}",
+        "Add needs inputs of one shape; Concatenate needs inputs that agree on every axis but the last.");
+
+    public static readonly DiagnosticDescriptor OutputsWithModelLoss = Error("GEN0022",
+        "Outputs and a model loss both given",
+        "{0} describes a model with one output, but this model declares [Output] attributes: give each output its loss and metrics in [Output] instead",
+        "A model either has one loss ([Loss], [Metrics]) for its last layer, or names its outputs with [Output], each with its own loss, weight and metrics.");
 }

@@ -81,7 +81,7 @@ internal static class ModelParser
         else if (inputShape.Count > 2)
             Report(Descriptors.InvalidInputShape, modelLocation, typeName, string.Join(", ", inputShape), "give flat samples such as [" + inputShape.Aggregate(1L, (p, d) => p * d) + "], or sequences (timesteps, features) for an LSTM");
 
-        var layers = new List<LayerSpec>();
+        var declared = new List<DeclaredLayer>();
         var autoNamed = new Dictionary<string, int>();
 
         // Keras numbers only the layers it names itself, per kind: dense, dense_1, ..., dropout, dropout_1, ...
@@ -93,30 +93,29 @@ internal static class ModelParser
             if (given is null) autoNamed[prefix] = count + 1;
             if (string.IsNullOrWhiteSpace(name))
                 Report(Descriptors.InvalidHyperparameter, location, "Name", "\"" + name + "\"", "a non-empty layer name");
-            else if (layers.Any(l => l.Name == name))
+            else if (name == InputName)
+                Report(Descriptors.InvalidHyperparameter, location, "Name", "\"input\"", "another name: \"input\" names the model's input in From");
+            else if (declared.Any(l => l.Name == name))
                 Report(Descriptors.DuplicateLayerName, location, name);
             return name;
         }
+        // A layer reads the layer written before it (the input, for the first) unless From names another.
+        string[] SingleFrom(AttributeData attribute) =>
+            [Named<string?>(attribute, "From", null) ?? (declared.Count == 0 ? InputName : declared[declared.Count - 1].Name)];
+        DeclaredLayer Declare(AttributeData attribute, LayerKind kind, string prefix, Location? location, string[]? from = null)
+        {
+            var layer = new DeclaredLayer(kind, LayerName(attribute, prefix, location), from ?? SingleFrom(attribute), location);
+            declared.Add(layer);
+            return layer;
+        }
+
         LossSpec? loss = null;
         AttributeData? lossAttribute = null;
         var optimizers = new List<(OptimizerSpec Spec, AttributeData Attribute)>();
         var metrics = new List<MetricKind>();
         var customMetrics = new List<CustomMetricSpec>();
         AttributeData? metricsAttribute = null;
-        int inputs = inputShape.Count is 1 or 2 && inputShape[inputShape.Count - 1] > 0 ? inputShape[inputShape.Count - 1] : 1;
-        // 0 for flat samples; the number of timesteps while the samples are sequences (timesteps, inputs).
-        int timesteps = inputShape.Count == 2 && inputShape[0] > 0 ? inputShape[0] : 0;
-
-        void RequireFlat(string name, Location? location)
-        {
-            if (timesteps > 0)
-                Report(Descriptors.InvalidHyperparameter, location, $"The input of layer '{name}'", $"a sequence ({timesteps}, {inputs})",
-                    "flat samples: put an Lstm or Gru without ReturnSequences before it");
-            timesteps = 0; // reported once: the layers after it see flat samples
-        }
-        // Sizes in long: the emitted offsets and arena lengths are ints, valid only up to int.MaxValue.
-        long parameterCount = 0, activationWidth = 0;
-        bool tooLarge = false;
+        var outputAttributes = new List<(AttributeData Attribute, string Layer, LossSpec Loss, double Weight, List<MetricKind> Metrics, List<CustomMetricSpec> Custom)>();
 
         foreach (var attribute in modelAttributes)
         {
@@ -127,105 +126,104 @@ internal static class ModelParser
                 case "DenseAttribute":
                 {
                     if (attribute.ConstructorArguments.Length < 2) break; // the compiler reports the bad arguments
-                    int units = attribute.ConstructorArguments[0].Value is int u ? u : 0;
-                    var activation = (ActivationKind)(attribute.ConstructorArguments[1].Value is int a ? a : 0);
-                    bool useBias = Named(attribute, "UseBias", true);
-                    int index = layers.Count;
-                    string name = LayerName(attribute, "dense", location);
-                    RequireFlat(name, location);
-                    if (units <= 0)
-                    {
-                        Report(Descriptors.NonPositiveUnits, location, name, units);
-                        units = 1;
-                    }
-                    if (!System.Enum.IsDefined(typeof(ActivationKind), activation))
-                        Report(Descriptors.InvalidHyperparameter, location, $"The activation of layer '{name}'", (int)activation, "one of the Activation values");
-                    parameterCount += (long)inputs * units + (useBias ? units : 0);
-                    activationWidth += activation == ActivationKind.Linear ? units : 2L * units; // z, and a unless linear
-                    if (!tooLarge && (parameterCount > int.MaxValue || activationWidth > int.MaxValue))
-                    {
-                        tooLarge = true;
-                        Report(Descriptors.ModelTooLarge, location, typeName, name, Count(parameterCount), Count(activationWidth), Count(int.MaxValue));
-                    }
-                    layers.Add(new LayerSpec(index, name, inputs, units, activation, useBias));
-                    inputs = units;
+                    var layer = Declare(attribute, LayerKind.Dense, "dense", location);
+                    layer.Units = attribute.ConstructorArguments[0].Value is int u ? u : 0;
+                    layer.Activation = (ActivationKind)(attribute.ConstructorArguments[1].Value is int a ? a : 0);
+                    layer.UseBias = Named(attribute, "UseBias", true);
+                    CheckUnits(layer);
+                    if (!System.Enum.IsDefined(typeof(ActivationKind), layer.Activation))
+                        Report(Descriptors.InvalidHyperparameter, location, $"The activation of layer '{layer.Name}'", (int)layer.Activation, "one of the Activation values");
+                    break;
+                }
+                case "ActivationAttribute":
+                {
+                    if (attribute.ConstructorArguments.Length < 1) break;
+                    var layer = Declare(attribute, LayerKind.Activation, "activation", location);
+                    layer.Activation = (ActivationKind)(attribute.ConstructorArguments[0].Value is int a ? a : 0);
+                    if (!System.Enum.IsDefined(typeof(ActivationKind), layer.Activation))
+                        Report(Descriptors.InvalidHyperparameter, location, $"The activation of layer '{layer.Name}'", (int)layer.Activation, "one of the Activation values");
                     break;
                 }
                 case "BatchNormalizationAttribute":
                 {
-                    string name = LayerName(attribute, "batch_normalization", location);
-                    RequireFlat(name, location);
-                    double momentum = Named(attribute, "Momentum", 0.99), epsilon = Named(attribute, "Epsilon", 1e-3);
-                    bool center = Named(attribute, "Center", true), scale = Named(attribute, "Scale", true);
-                    if (!(momentum >= 0 && momentum <= 1)) Report(Descriptors.InvalidHyperparameter, location, "Momentum", momentum, "a value in [0, 1]");
-                    if (!(epsilon > 0) || double.IsInfinity(epsilon)) Report(Descriptors.InvalidHyperparameter, location, "Epsilon", epsilon, "a finite value > 0");
-                    if (layers.Count == 0)
-                        Report(Descriptors.InvalidHyperparameter, location, $"Layer '{name}'", "first", "a layer after a Dense layer (a normalised input layer is not supported yet)");
-                    parameterCount += 2L * inputs;
-                    activationWidth += inputs;
-                    layers.Add(new LayerSpec(layers.Count, name, inputs, inputs, ActivationKind.Linear, false, LayerKind.BatchNormalization,
-                        Momentum: momentum, Epsilon: epsilon, Center: center, Scale: scale));
+                    var layer = Declare(attribute, LayerKind.BatchNormalization, "batch_normalization", location);
+                    layer.Momentum = Named(attribute, "Momentum", 0.99);
+                    layer.Epsilon = Named(attribute, "Epsilon", 1e-3);
+                    layer.Center = Named(attribute, "Center", true);
+                    layer.Scale = Named(attribute, "Scale", true);
+                    if (!(layer.Momentum >= 0 && layer.Momentum <= 1)) Report(Descriptors.InvalidHyperparameter, location, "Momentum", layer.Momentum, "a value in [0, 1]");
+                    if (!(layer.Epsilon > 0) || double.IsInfinity(layer.Epsilon)) Report(Descriptors.InvalidHyperparameter, location, "Epsilon", layer.Epsilon, "a finite value > 0");
                     break;
                 }
                 case "DropoutAttribute":
                 {
                     if (attribute.ConstructorArguments.Length < 1) break;
-                    string name = LayerName(attribute, "dropout", location);
-                    RequireFlat(name, location);
-                    double rate = attribute.ConstructorArguments[0].Value is double r ? r : 0;
-                    if (!(rate >= 0 && rate < 1)) Report(Descriptors.InvalidHyperparameter, location, "Rate", rate, "a value in [0, 1)");
-                    if (layers.Count == 0)
-                        Report(Descriptors.InvalidHyperparameter, location, $"Layer '{name}'", "first", "a layer after a Dense layer (dropout on the input is not supported yet)");
-                    activationWidth += 2L * inputs; // output and mask
-                    layers.Add(new LayerSpec(layers.Count, name, inputs, inputs, ActivationKind.Linear, false, LayerKind.Dropout, Rate: rate));
+                    var layer = Declare(attribute, LayerKind.Dropout, "dropout", location);
+                    layer.Rate = attribute.ConstructorArguments[0].Value is double r ? r : 0;
+                    if (!(layer.Rate >= 0 && layer.Rate < 1)) Report(Descriptors.InvalidHyperparameter, location, "Rate", layer.Rate, "a value in [0, 1)");
                     break;
                 }
                 case "LstmAttribute" or "GruAttribute":
                 {
                     if (attribute.ConstructorArguments.Length < 1) break;
                     bool lstm = attribute.AttributeClass!.Name == "LstmAttribute";
-                    string name = LayerName(attribute, lstm ? "lstm" : "gru", location);
-                    int units = attribute.ConstructorArguments[0].Value is int u ? u : 0;
-                    bool returnSequences = Named(attribute, "ReturnSequences", false), goBackwards = Named(attribute, "GoBackwards", false);
-                    if (units <= 0)
-                    {
-                        Report(Descriptors.NonPositiveUnits, location, name, units);
-                        units = 1;
-                    }
-                    if (timesteps == 0)
-                        Report(Descriptors.InvalidHyperparameter, location, $"The input of layer '{name}'", $"flat ({inputs})",
-                            "sequences: give the model InputShape = [timesteps, features], or ReturnSequences = true on the LSTM before");
-                    int steps = System.Math.Max(timesteps, 1);
-                    parameterCount += lstm ? 4L * units * (inputs + units + 1) : 3L * units * (inputs + units + 2);
-                    activationWidth += (returnSequences ? (long)steps * units : units) + 10L * steps * units + 2L * units; // output, cache, scratch (at most)
-                    layers.Add(new LayerSpec(layers.Count, name, inputs, units, ActivationKind.Linear, true, lstm ? LayerKind.Lstm : LayerKind.Gru,
-                        Timesteps: steps, ReturnSequences: returnSequences, GoBackwards: goBackwards));
-                    inputs = units;
-                    timesteps = returnSequences ? steps : 0;
+                    var layer = Declare(attribute, lstm ? LayerKind.Lstm : LayerKind.Gru, lstm ? "lstm" : "gru", location);
+                    layer.Units = attribute.ConstructorArguments[0].Value is int u ? u : 0;
+                    layer.ReturnSequences = Named(attribute, "ReturnSequences", false);
+                    layer.GoBackwards = Named(attribute, "GoBackwards", false);
+                    CheckUnits(layer);
+                    break;
+                }
+                case "FlattenAttribute":
+                    Declare(attribute, LayerKind.Flatten, "flatten", location);
+                    break;
+                case "ReshapeAttribute":
+                {
+                    var layer = Declare(attribute, LayerKind.Reshape, "reshape", location);
+                    layer.TargetShape = IntArray(attribute.ConstructorArguments.Length > 0 ? attribute.ConstructorArguments[0] : default);
+                    break;
+                }
+                case "EmbeddingAttribute":
+                {
+                    if (attribute.ConstructorArguments.Length < 2) break;
+                    var layer = Declare(attribute, LayerKind.Embedding, "embedding", location);
+                    layer.InputDim = attribute.ConstructorArguments[0].Value is int v ? v : 0;
+                    layer.Units = attribute.ConstructorArguments[1].Value is int d ? d : 0;
+                    if (layer.InputDim <= 0) Report(Descriptors.InvalidHyperparameter, location, "InputDim", layer.InputDim, "a vocabulary size of at least 1");
+                    CheckUnits(layer);
+                    break;
+                }
+                case "ConcatenateAttribute" or "AddAttribute":
+                {
+                    bool concatenate = attribute.AttributeClass!.Name == "ConcatenateAttribute";
+                    var from = StringArray(attribute.ConstructorArguments.Length > 0 ? attribute.ConstructorArguments[0] : default);
+                    var layer = Declare(attribute, concatenate ? LayerKind.Concatenate : LayerKind.Add, concatenate ? "concatenate" : "add", location, from);
+                    if (from.Length < 2)
+                        Report(Descriptors.InvalidHyperparameter, location, $"The inputs of layer '{layer.Name}'", from.Length == 0 ? "none" : "\"" + string.Join("\", \"", from) + "\"", "at least two layer names");
                     break;
                 }
                 case "LossAttribute":
                 {
                     if (attribute.ConstructorArguments.Length < 1) break;
                     lossAttribute = attribute;
-                    var kind = (LossKind)(attribute.ConstructorArguments[0].Value is int k ? k : 0);
-                    bool fromLogits = Named(attribute, "FromLogits", false);
-                    double smoothing = Named(attribute, "LabelSmoothing", 0.0);
-                    double delta = Named(attribute, "Delta", 1.0);
-                    var reduction = (ReductionKind)Named(attribute, "Reduction", 0);
-                    if (!System.Enum.IsDefined(typeof(LossKind), kind))
-                        Report(Descriptors.InvalidHyperparameter, location, "The loss kind", (int)kind, "one of the LossKind values");
-                    if (!System.Enum.IsDefined(typeof(ReductionKind), reduction))
-                        Report(Descriptors.InvalidHyperparameter, location, "Reduction", (int)reduction, "one of the Reduction values");
-                    if (!(smoothing >= 0 && smoothing <= 1))
-                        Report(Descriptors.InvalidHyperparameter, location, "LabelSmoothing", smoothing, "a value in [0, 1]");
-                    else if (smoothing != 0 && kind is not (LossKind.BinaryCrossentropy or LossKind.CategoricalCrossentropy))
-                        Report(Descriptors.InvalidHyperparameter, location, "LabelSmoothing", smoothing, $"0, since {kind} has no label smoothing");
-                    if (!(delta > 0) || double.IsInfinity(delta))
-                        Report(Descriptors.InvalidHyperparameter, location, "Delta", delta, "a finite value > 0");
-                    if (fromLogits && kind is LossKind.MeanSquaredError or LossKind.MeanAbsoluteError or LossKind.Huber)
-                        Report(Descriptors.InvalidHyperparameter, location, "FromLogits", "true", $"false, since {kind} takes no logits");
-                    loss = new LossSpec(kind, fromLogits, smoothing, delta, reduction);
+                    loss = ParseLoss(attribute, location, Report);
+                    break;
+                }
+                case "OutputAttribute":
+                {
+                    if (attribute.ConstructorArguments.Length < 2) break;
+                    string layer = attribute.ConstructorArguments[0].Value as string ?? "";
+                    var outputLoss = ParseLoss(attribute, location, Report);
+                    double weight = Named(attribute, "Weight", 1.0);
+                    if (!(weight >= 0) || double.IsInfinity(weight)) Report(Descriptors.InvalidHyperparameter, location, "Weight", weight, "a finite value >= 0");
+                    var outputMetrics = new List<MetricKind>();
+                    var outputCustom = new List<CustomMetricSpec>();
+                    foreach (var named in attribute.NamedArguments)
+                    {
+                        if (named.Key == "Metrics") ParseMetricKinds(named.Value, outputMetrics, location, Report);
+                        if (named.Key == "CustomMetrics") ParseCustomMetrics(named.Value, outputMetrics, outputCustom, location, Report);
+                    }
+                    outputAttributes.Add((attribute, layer, outputLoss, weight, outputMetrics, outputCustom));
                     break;
                 }
                 case "SgdAttribute" or "AdamAttribute" or "AdamWAttribute" or "RmsPropAttribute" or "AdagradAttribute":
@@ -235,62 +233,77 @@ internal static class ModelParser
                 {
                     metricsAttribute = attribute;
                     if (attribute.ConstructorArguments.Length < 1 || attribute.ConstructorArguments[0].IsNull) break;
-                    var arg = attribute.ConstructorArguments[0];
-                    var values = arg.Kind == TypedConstantKind.Array ? arg.Values : ImmutableArray.Create(arg);
-                    foreach (var value in values)
-                    {
-                        var metric = (MetricKind)(value.Value is int m ? m : 0);
-                        if (!System.Enum.IsDefined(typeof(MetricKind), metric))
-                            Report(Descriptors.InvalidHyperparameter, location, "A metric", (int)metric, "one of the MetricKind values");
-                        else if (metrics.Contains(metric))
-                            Report(Descriptors.DuplicateMetric, location, metric);
-                        else
-                            metrics.Add(metric);
-                    }
+                    ParseMetricKinds(attribute.ConstructorArguments[0], metrics, location, Report);
                     foreach (var named in attribute.NamedArguments)
-                    {
-                        if (named.Key != "Custom" || named.Value.Kind != TypedConstantKind.Array || named.Value.IsNull) continue;
-                        foreach (var value in named.Value.Values)
-                        {
-                            if (value.Value is not INamedTypeSymbol type) continue;
-                            string property = type.Name;
-                            bool derives = false;
-                            for (var b = type.BaseType; b is not null; b = b.BaseType)
-                                if (b.Name == "Metric" && b.ContainingNamespace?.ToDisplayString() == AttributeNamespace) derives = true;
-                            bool constructible = !type.IsAbstract && !type.IsGenericType && type.InstanceConstructors.Any(c => c.Parameters.Length == 0 && c.DeclaredAccessibility is Microsoft.CodeAnalysis.Accessibility.Public or Microsoft.CodeAnalysis.Accessibility.Internal);
-                            if (!derives || !constructible)
-                                Report(Descriptors.InvalidCustomMetric, location, type.ToDisplayString(), derives ? "it needs a public parameterless constructor and must not be abstract or generic" : "it does not derive from Gen.Metric");
-                            else if (property == "Loss" || metrics.Any(m => m.ToString() == property) || customMetrics.Any(c => c.PropertyName == property))
-                                Report(Descriptors.DuplicateMetric, location, property);
-                            else
-                                customMetrics.Add(new CustomMetricSpec(type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), property));
-                        }
-                    }
+                        if (named.Key == "Custom") ParseCustomMetrics(named.Value, metrics, customMetrics, location, Report);
                     break;
                 }
             }
         }
 
-        if (layers.Count == 0) Report(Descriptors.NoLayers, modelLocation, typeName);
-        if (loss is null) Report(Descriptors.MissingLoss, modelLocation, typeName);
+        void CheckUnits(DeclaredLayer layer)
+        {
+            if (layer.Units > 0) return;
+            Report(Descriptors.NonPositiveUnits, layer.Location, layer.Name, layer.Units);
+            layer.Units = 1;
+        }
+
+        if (declared.Count == 0) Report(Descriptors.NoLayers, modelLocation, typeName);
+        if (outputAttributes.Count == 0 && loss is null) Report(Descriptors.MissingLoss, modelLocation, typeName);
+        if (outputAttributes.Count > 0 && (lossAttribute is not null || metricsAttribute is not null))
+            Report(Descriptors.OutputsWithModelLoss, AttributeLocation(lossAttribute ?? metricsAttribute!, cancellationToken), lossAttribute is not null ? "[Loss]" : "[Metrics]");
         if (optimizers.Count == 0) Report(Descriptors.MissingOptimizer, modelLocation, typeName);
         if (optimizers.Count > 1)
             Report(Descriptors.SeveralOptimizers, AttributeLocation(optimizers[1].Attribute, cancellationToken), typeName, optimizers.Count,
                 string.Join(", ", optimizers.Select(o => o.Attribute.AttributeClass!.Name.Replace("Attribute", ""))));
 
-        if (layers.Count > 0 && timesteps > 0)
-            Report(Descriptors.InvalidHyperparameter, modelLocation, "The model's output", $"a sequence ({timesteps}, {inputs})",
-                "flat predictions: the last recurrent layer must not return sequences, or end with a Dense layer after one that does not");
-        if (layers.Count > 0 && loss is not null)
+        // The graph: names, order, shapes, outputs. Each step needs the one before to have succeeded.
+        var graph = declared.Count > 0 && inputShape.Count is 1 or 2 && inputShape.All(d => d > 0)
+            ? LayerGraph.Build(typeName, inputShape, declared, modelLocation, Report) : null;
+        var outputs = new List<OutputSpec>();
+        if (graph is not null)
         {
-            var output = layers[layers.Count - 1];
-            CheckLossFitsOutput(loss, output, AttributeLocation(lossAttribute!, cancellationToken), Report);
-            if (metricsAttribute is not null)
-                CheckMetricsFit(metrics, loss, output, AttributeLocation(metricsAttribute, cancellationToken), Report);
+            var requested = outputAttributes.Count > 0
+                ? outputAttributes.Select(o => (o.Layer, o.Loss, o.Weight, o.Metrics, o.Custom, Location: AttributeLocation(o.Attribute, cancellationToken))).ToList()
+                : loss is null ? [] : [(declared[declared.Count - 1].Name, loss, 1.0, metrics, customMetrics, AttributeLocation(lossAttribute!, cancellationToken))];
+            foreach (var (layerName, outputLoss, weight, outputMetrics, custom, location) in requested)
+            {
+                int index = graph.IndexOf(layerName);
+                if (index < 0)
+                {
+                    Report(Descriptors.UnknownLayer, location, "[Output]", layerName, graph.KnownNames);
+                    continue;
+                }
+                if (outputs.Any(o => o.Layer == index))
+                {
+                    Report(Descriptors.InvalidHyperparameter, location, "[Output]", "\"" + layerName + "\"", "one [Output] per layer");
+                    continue;
+                }
+                var layer = graph.Layers[index];
+                string property = PascalCase(layerName);
+                if (graph.Source(index) < 0)
+                    Report(Descriptors.InvalidHyperparameter, location, $"The output '{layerName}'", "the model's input, unchanged", "a layer with weights between the input and the output");
+                else if (layer.Shape.Length != 1)
+                    Report(Descriptors.InvalidHyperparameter, location, $"The output '{layerName}'", "of shape (" + string.Join(", ", layer.Shape) + ")",
+                        "flat predictions: the last recurrent layer must not return sequences, or end with a Flatten or a Dense layer after one that does");
+                else if (outputAttributes.Count > 1 && (property.Length == 0 || !SyntaxFacts.IsValidIdentifier(property) || property == "Loss" || outputs.Any(o => o.PropertyName == property)))
+                    Report(Descriptors.InvalidHyperparameter, location, $"The output '{layerName}'", "named \"" + property + "\" in results",
+                        "a layer name that becomes a distinct C# identifier other than Loss (e.g. \"price\" gives result.Price)");
+                else
+                {
+                    var activation = graph.EffectiveActivation(index);
+                    CheckLossFitsOutput(outputLoss, layer.Width, activation, location, Report);
+                    CheckMetricsFit(outputMetrics, outputLoss, layer.Width, outputAttributes.Count > 0 ? location : metricsAttribute is null ? null : AttributeLocation(metricsAttribute, cancellationToken), Report);
+                    outputs.Add(new OutputSpec(index, layerName, property, outputLoss, weight, outputMetrics.ToEquatableArray(), custom.ToEquatableArray()));
+                }
+            }
+            // An unused layer is worth reporting only once the outputs are known.
+            if (!diagnostics.Any(d => d.Descriptor.DefaultSeverity == DiagnosticSeverity.Error))
+                graph.CheckEveryLayerUsed(outputs.Select(o => o.Layer));
         }
 
         bool hasErrors = diagnostics.Any(d => d.Descriptor.DefaultSeverity == DiagnosticSeverity.Error);
-        ModelSpec? spec = hasErrors ? null : new ModelSpec(
+        ModelSpec? spec = hasErrors || graph is null ? null : new ModelSpec(
             symbol.ContainingNamespace.IsGlobalNamespace ? null : symbol.ContainingNamespace.ToDisplayString(NamespaceFormat),
             typeName,
             declaration is RecordDeclarationSyntax ? "record" : "class",
@@ -298,15 +311,100 @@ internal static class ModelParser
             Accessibility(symbol.DeclaredAccessibility),
             containing.ToEquatableArray(),
             inputShape.ToEquatableArray(),
-            layers.ToEquatableArray(),
-            loss!,
-            optimizers[0].Spec,
-            metrics.ToEquatableArray(),
-            customMetrics.ToEquatableArray());
+            graph.Layers.ToEquatableArray(),
+            outputs.ToEquatableArray(),
+            optimizers[0].Spec);
         return new ParseResult(spec, diagnostics.ToEquatableArray());
     }
 
-    private delegate void Reporter(DiagnosticDescriptor descriptor, Location? location, params object?[] args);
+    /// <summary>The name From uses for the model's input.</summary>
+    internal const string InputName = "input";
+
+    internal delegate void Reporter(DiagnosticDescriptor descriptor, Location? location, params object?[] args);
+
+    /// <summary>[Loss] or [Output]: the kind is the constructor's last argument, the options are named.</summary>
+    private static LossSpec ParseLoss(AttributeData attribute, Location? location, Reporter report)
+    {
+        var args = attribute.ConstructorArguments;
+        var kind = (LossKind)(args[args.Length - 1].Value is int k ? k : 0);
+        bool fromLogits = Named(attribute, "FromLogits", false);
+        double smoothing = Named(attribute, "LabelSmoothing", 0.0);
+        double delta = Named(attribute, "Delta", 1.0);
+        var reduction = (ReductionKind)Named(attribute, "Reduction", 0);
+        if (!System.Enum.IsDefined(typeof(LossKind), kind))
+            report(Descriptors.InvalidHyperparameter, location, "The loss kind", (int)kind, "one of the LossKind values");
+        if (!System.Enum.IsDefined(typeof(ReductionKind), reduction))
+            report(Descriptors.InvalidHyperparameter, location, "Reduction", (int)reduction, "one of the Reduction values");
+        if (!(smoothing >= 0 && smoothing <= 1))
+            report(Descriptors.InvalidHyperparameter, location, "LabelSmoothing", smoothing, "a value in [0, 1]");
+        else if (smoothing != 0 && kind is not (LossKind.BinaryCrossentropy or LossKind.CategoricalCrossentropy))
+            report(Descriptors.InvalidHyperparameter, location, "LabelSmoothing", smoothing, $"0, since {kind} has no label smoothing");
+        if (!(delta > 0) || double.IsInfinity(delta))
+            report(Descriptors.InvalidHyperparameter, location, "Delta", delta, "a finite value > 0");
+        if (fromLogits && kind is LossKind.MeanSquaredError or LossKind.MeanAbsoluteError or LossKind.Huber)
+            report(Descriptors.InvalidHyperparameter, location, "FromLogits", "true", $"false, since {kind} takes no logits");
+        return new LossSpec(kind, fromLogits, smoothing, delta, reduction);
+    }
+
+    private static void ParseMetricKinds(TypedConstant arg, List<MetricKind> metrics, Location? location, Reporter report)
+    {
+        if (arg.IsNull) return;
+        var values = arg.Kind == TypedConstantKind.Array ? arg.Values : ImmutableArray.Create(arg);
+        foreach (var value in values)
+        {
+            var metric = (MetricKind)(value.Value is int m ? m : 0);
+            if (!System.Enum.IsDefined(typeof(MetricKind), metric))
+                report(Descriptors.InvalidHyperparameter, location, "A metric", (int)metric, "one of the MetricKind values");
+            else if (metrics.Contains(metric))
+                report(Descriptors.DuplicateMetric, location, metric);
+            else
+                metrics.Add(metric);
+        }
+    }
+
+    private static void ParseCustomMetrics(TypedConstant arg, List<MetricKind> metrics, List<CustomMetricSpec> customMetrics, Location? location, Reporter report)
+    {
+        if (arg.Kind != TypedConstantKind.Array || arg.IsNull) return;
+        foreach (var value in arg.Values)
+        {
+            if (value.Value is not INamedTypeSymbol type) continue;
+            string property = type.Name;
+            bool derives = false;
+            for (var b = type.BaseType; b is not null; b = b.BaseType)
+                if (b.Name == "Metric" && b.ContainingNamespace?.ToDisplayString() == AttributeNamespace) derives = true;
+            bool constructible = !type.IsAbstract && !type.IsGenericType && type.InstanceConstructors.Any(c => c.Parameters.Length == 0 && c.DeclaredAccessibility is Microsoft.CodeAnalysis.Accessibility.Public or Microsoft.CodeAnalysis.Accessibility.Internal);
+            if (!derives || !constructible)
+                report(Descriptors.InvalidCustomMetric, location, type.ToDisplayString(), derives ? "it needs a public parameterless constructor and must not be abstract or generic" : "it does not derive from Gen.Metric");
+            else if (property == "Loss" || metrics.Any(m => m.ToString() == property) || customMetrics.Any(c => c.PropertyName == property))
+                report(Descriptors.DuplicateMetric, location, property);
+            else
+                customMetrics.Add(new CustomMetricSpec(type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), property));
+        }
+    }
+
+    private static int[] IntArray(TypedConstant arg) =>
+        arg.Kind == TypedConstantKind.Array && !arg.IsNull ? arg.Values.Select(v => v.Value is int i ? i : 0).ToArray() : [];
+
+    private static string[] StringArray(TypedConstant arg) =>
+        arg.Kind == TypedConstantKind.Array && !arg.IsNull ? arg.Values.Select(v => v.Value as string ?? "").ToArray() : [];
+
+    /// <summary>"price_head" -> "PriceHead": an output's property in typed targets, predictions and results.</summary>
+    internal static string PascalCase(string name)
+    {
+        var text = new System.Text.StringBuilder();
+        bool upper = true;
+        foreach (char c in name)
+        {
+            if (!char.IsLetterOrDigit(c))
+            {
+                upper = true;
+                continue;
+            }
+            text.Append(upper ? char.ToUpperInvariant(c) : c);
+            upper = false;
+        }
+        return text.ToString();
+    }
 
     /// <summary>Any optimizer attribute: its own hyperparameters (Keras's defaults) and the options all share.</summary>
     private static OptimizerSpec ParseOptimizer(AttributeData attribute, Location? location, Reporter report)
@@ -390,11 +488,12 @@ internal static class ModelParser
         return spec;
     }
 
-    private static void CheckLossFitsOutput(LossSpec loss, LayerSpec output, Location? location, Reporter report)
+    private static void CheckLossFitsOutput(LossSpec loss, int units, ActivationKind outputActivation, Location? location, Reporter report)
     {
         string lossName = loss.Kind.ToString();
-        string activation = output.Activation.ToString();
-        void DoesNotFit(string why) => report(Descriptors.LossDoesNotFitOutput, location, lossName, output.Units, activation, why);
+        string activation = outputActivation.ToString();
+        var output = (Units: units, Activation: outputActivation);
+        void DoesNotFit(string why) => report(Descriptors.LossDoesNotFitOutput, location, lossName, units, activation, why);
         switch (loss.Kind)
         {
             case LossKind.SparseCategoricalCrossentropy or LossKind.CategoricalCrossentropy:
@@ -418,8 +517,9 @@ internal static class ModelParser
         }
     }
 
-    private static void CheckMetricsFit(List<MetricKind> metrics, LossSpec loss, LayerSpec output, Location? location, Reporter report)
+    private static void CheckMetricsFit(List<MetricKind> metrics, LossSpec loss, int units, Location? location, Reporter report)
     {
+        var output = (Units: units, Activation: ActivationKind.Linear);
         bool sparse = loss.Kind == LossKind.SparseCategoricalCrossentropy;
         foreach (var metric in metrics)
         {
@@ -438,11 +538,13 @@ internal static class ModelParser
     private static bool IsGenAttribute(INamedTypeSymbol? type)
     {
         if (type is null || type.ContainingNamespace?.ToDisplayString() != AttributeNamespace) return false;
-        return type.Name is "DenseAttribute" or "BatchNormalizationAttribute" or "DropoutAttribute" or "LstmAttribute" or "GruAttribute" or "LossAttribute" or "MetricsAttribute" or "ModelAttribute"
+        return type.Name is "DenseAttribute" or "BatchNormalizationAttribute" or "DropoutAttribute" or "LstmAttribute" or "GruAttribute"
+                or "FlattenAttribute" or "ReshapeAttribute" or "ActivationAttribute" or "EmbeddingAttribute" or "ConcatenateAttribute" or "AddAttribute"
+                or "LossAttribute" or "MetricsAttribute" or "OutputAttribute" or "ModelAttribute"
             || type.BaseType?.Name == "OptimizerAttribute";
     }
 
-    private static T Named<T>(AttributeData attribute, string name, T fallback)
+    internal static T Named<T>(AttributeData attribute, string name, T fallback)
     {
         foreach (var named in attribute.NamedArguments)
         {
@@ -454,7 +556,7 @@ internal static class ModelParser
     private static Location? AttributeLocation(AttributeData attribute, CancellationToken cancellationToken) =>
         attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken).GetLocation();
 
-    private static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+    internal static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 
     private static EquatableArray<string> TypeParameters(TypeDeclarationSyntax type) =>
         (type.TypeParameterList?.Parameters.Select(p => p.Identifier.ValueText) ?? []).ToEquatableArray();

@@ -1,3 +1,5 @@
+using System.Linq;
+
 namespace Gen.Generator.Spec;
 
 // The values of these enums mirror Gen.Attributes (a test keeps them equal); the generator reads
@@ -29,10 +31,8 @@ internal sealed record ModelSpec(
     EquatableArray<ContainingTypeSpec> ContainingTypes,
     EquatableArray<int> InputShape,
     EquatableArray<LayerSpec> Layers,
-    LossSpec Loss,
-    OptimizerSpec Optimizer,
-    EquatableArray<MetricKind> Metrics,
-    EquatableArray<CustomMetricSpec> CustomMetrics = default)
+    EquatableArray<OutputSpec> Outputs,
+    OptimizerSpec Optimizer)
 {
     /// <summary>The features of one sample: the product of the input shape.</summary>
     public int InputSize
@@ -45,11 +45,19 @@ internal sealed record ModelSpec(
         }
     }
 
-    public int OutputSize => Layers[Layers.Length - 1].Units;
+    /// <summary>Whether the model has several named outputs (typed targets, predictions and results per output).</summary>
+    public bool MultiOutput => Outputs.Length > 1;
 
-    public bool SparseTargets => Loss.Kind == LossKind.SparseCategoricalCrossentropy;
+    /// <summary>The predictions of one sample: the outputs' widths, side by side.</summary>
+    public int OutputSize => Outputs.Sum(o => Layers[o.Layer].Width);
 
-    public int TargetSize => SparseTargets ? 1 : OutputSize;
+    /// <summary>The targets of one sample: each output's target width, side by side.</summary>
+    public int TargetSize => Outputs.Sum(o => TargetWidth(o));
+
+    public int TargetWidth(OutputSpec output) => output.Loss.Kind == LossKind.SparseCategoricalCrossentropy ? 1 : Layers[output.Layer].Width;
+
+    /// <summary>Whether the (single) output takes integer class labels.</summary>
+    public bool SparseTargets => !MultiOutput && Outputs[0].Loss.Kind == LossKind.SparseCategoricalCrossentropy;
 
     /// <summary>
     /// The type's full name, for hint names: Namespace.Outer.Type, with metadata arity suffixes (Outer`1) so
@@ -74,11 +82,27 @@ internal sealed record ModelSpec(
 /// <summary>A user-defined metric: the type to construct (fully qualified) and its property in the evaluation result.</summary>
 internal sealed record CustomMetricSpec(string TypeName, string PropertyName);
 
-internal enum LayerKind { Dense, BatchNormalization, Dropout, Lstm, Gru }
+internal enum LayerKind { Dense, BatchNormalization, Dropout, Lstm, Gru, Flatten, Reshape, Activation, Embedding, Concatenate, Add }
 
 /// <summary>
-/// A layer of the chain. Dense: y = activation(x @ W + b), W of shape (Inputs, Units). BatchNormalization and Dropout
-/// keep the width (Units == Inputs) and use their own options.
+/// One output of the model: the layer it comes from, its loss and loss weight, and its metrics. A model with one
+/// output (from [Loss] and [Metrics]) has one of these too, with weight 1.
+/// </summary>
+internal sealed record OutputSpec(
+    int Layer,
+    string Name,
+    string PropertyName,
+    LossSpec Loss,
+    double Weight,
+    EquatableArray<MetricKind> Metrics,
+    EquatableArray<CustomMetricSpec> CustomMetrics);
+
+/// <summary>
+/// A layer of the graph, in topological order (<see cref="Index"/> is its position). <see cref="From"/> lists the
+/// layers it reads (−1 for the model's input), all earlier in the order; <see cref="Shape"/> is the shape of one
+/// sample of its output. Dense: y = activation(x @ W + b), W of shape (Inputs, Units). BatchNormalization works on
+/// the last axis (Units features); Dropout and Activation keep the shape; Flatten and Reshape only rename the
+/// shape of their input's data; Embedding maps Timesteps indices to rows of a (Inputs, Units) table.
 /// </summary>
 internal sealed record LayerSpec(
     int Index,
@@ -95,22 +119,38 @@ internal sealed record LayerSpec(
     bool Scale = true,
     int Timesteps = 0,
     bool ReturnSequences = false,
-    bool GoBackwards = false)
+    bool GoBackwards = false,
+    EquatableArray<int> From = default,
+    EquatableArray<int> Shape = default)
 {
     /// <summary>Whether the layer runs over sequences (LSTM, GRU).</summary>
     public bool IsRecurrent => Kind is LayerKind.Lstm or LayerKind.Gru;
 
-    /// <summary>The gate blocks of a recurrent layer: 4 for an LSTM [i, f, c, o], 3 for a GRU [z, r, h].</summary>
-    public int Gates => Kind == LayerKind.Lstm ? 4 : 3;
+    /// <summary>Whether the layer's output is its input's data under another shape (no storage, no code).</summary>
+    public bool IsAlias => Kind is LayerKind.Flatten or LayerKind.Reshape || (Kind == LayerKind.Activation && Activation == ActivationKind.Linear);
 
-    /// <summary>Floats per sample going in: T × features for a recurrent layer, else the width.</summary>
-    public int InputWidth => IsRecurrent ? Timesteps * Inputs : Inputs;
+    /// <summary>Floats per sample coming out: the product of <see cref="Shape"/>.</summary>
+    public int Width
+    {
+        get
+        {
+            int size = 1;
+            foreach (int d in Shape) size *= d;
+            return size;
+        }
+    }
+
+    /// <summary>Floats per sample going in (single-input layers): T × features for a recurrent layer, else the width.</summary>
+    public int InputWidth => IsRecurrent ? Timesteps * Inputs : Kind == LayerKind.Dense ? Inputs : Kind == LayerKind.Embedding ? Timesteps : Width;
 
     /// <summary>Floats per sample coming out: T × units for a recurrent layer returning sequences, else the width.</summary>
-    public int OutputWidth => IsRecurrent && ReturnSequences ? Timesteps * Units : Units;
+    public int OutputWidth => Width;
 
     /// <summary>A recurrent layer's recurrent kernel (units, gates·units); 0 for other layers.</summary>
     public int RecurrentSize => IsRecurrent ? Units * Gates * Units : 0;
+
+    /// <summary>The gate blocks of a recurrent layer: 4 for an LSTM [i, f, c, o], 3 for a GRU [z, r, h].</summary>
+    public int Gates => Kind == LayerKind.Lstm ? 4 : 3;
 
     /// <summary>Per sample, the cache the recurrent kernel keeps for backpropagation through time (Lstm/Gru.CacheSize / batch).</summary>
     public int RecurrentCacheWidth => Kind == LayerKind.Lstm ? 6 * Timesteps * Units : 5 * Timesteps * Units;
@@ -118,10 +158,13 @@ internal sealed record LayerSpec(
     /// <summary>Per sample, the scratch of the recurrent backward pass (Lstm/Gru.ScratchSize / batch).</summary>
     public int RecurrentScratchWidth => Kind == LayerKind.Lstm ? 4 * Timesteps * Units + 2 * Units : 4 * Timesteps * Units + Units;
 
-    /// <summary>The first parameter tensor: Dense's kernel, or BatchNormalization's γ.</summary>
+    /// <summary>BatchNormalization: the rows each sample contributes (1 for flat samples, T for sequences).</summary>
+    public int RowsPerSample => Units == 0 ? 1 : Width / Units;
+
+    /// <summary>The first parameter tensor: Dense's kernel, BatchNormalization's γ, or Embedding's table.</summary>
     public int KernelSize => Kind switch
     {
-        LayerKind.Dense => Inputs * Units,
+        LayerKind.Dense or LayerKind.Embedding => Inputs * Units,
         LayerKind.Lstm or LayerKind.Gru => Inputs * Gates * Units,
         LayerKind.BatchNormalization => Scale ? Units : 0,
         _ => 0,
@@ -143,7 +186,7 @@ internal sealed record LayerSpec(
     public string KerasType => Kind switch { LayerKind.Lstm => "LSTM", LayerKind.Gru => "GRU", _ => Kind.ToString() };
 
     /// <summary>The names of the two parameter tensors, as Keras names the variables.</summary>
-    public string KernelName => Kind == LayerKind.BatchNormalization ? "gamma" : "kernel";
+    public string KernelName => Kind switch { LayerKind.BatchNormalization => "gamma", LayerKind.Embedding => "embeddings", _ => "kernel" };
 
     public string BiasName => Kind == LayerKind.BatchNormalization ? "beta" : "bias";
 }

@@ -35,7 +35,7 @@ internal static class ModelEmitter
         w.Line();
         WritePublicApi(w, model);
         w.Line();
-        WriteModelMembers(w, model);
+        WriteModelMembers(w, model, plan);
         w.Line();
         WriteForward(w, model, plan);
         w.Line();
@@ -43,62 +43,92 @@ internal static class ModelEmitter
         w.Line();
         WriteHelpers(w, model, plan);
         w.Line();
-        WriteEvaluationResult(w, model);
+        WriteResultTypes(w, model);
         w.Close();
 
         foreach (var _ in model.ContainingTypes) w.Close();
         return w.ToString();
     }
 
-    /// <summary>Where every tensor lives: parameters in one arena, activations in another (per sample).</summary>
+    /// <summary>
+    /// Where every tensor lives: parameters in one arena; per sample, activations in a second and the gradient of
+    /// every layer output in a third; BatchNormalization's moving statistics in a fourth ("state"). Flatten,
+    /// Reshape and a linear Activation own nothing: their output is their input's data under another shape.
+    /// </summary>
     private sealed class ArenaPlan
     {
-        public readonly int[] Kernel, Recurrent, Bias, Z, A, Mask, Cache, Scratch, MovingMean, MovingVariance;
-        public readonly int ParameterCount, ActivationWidth, MaxWidth, StateCount;
+        public readonly int[] Kernel, Recurrent, Bias, Z, A, Mask, Cache, Scratch, Grad, MovingMean, MovingVariance, Source;
+        public readonly bool[] NeedsGradient;
+        public readonly int ParameterCount, ActivationWidth, GradientWidth, AccumulateWidth, StateCount;
+        private readonly ModelSpec _model;
 
         public ArenaPlan(ModelSpec model)
         {
+            _model = model;
             int n = model.Layers.Length;
             Kernel = new int[n]; Recurrent = new int[n]; Bias = new int[n]; Z = new int[n]; A = new int[n]; Mask = new int[n];
-            Cache = new int[n]; Scratch = new int[n];
+            Cache = new int[n]; Scratch = new int[n]; Grad = new int[n]; Source = new int[n]; NeedsGradient = new bool[n];
             MovingMean = new int[n]; MovingVariance = new int[n];
-            int p = 0, s = 0, state = 0, widest = model.InputSize;
+            var readers = new int[n];
+            int p = 0, s = 0, d = 0, state = 0;
             for (int i = 0; i < n; i++)
             {
                 var layer = model.Layers[i];
+                Source[i] = layer.IsAlias ? SourceOf(layer.From[0]) : i;
+                foreach (int j in layer.From)
+                    if (SourceOf(j) >= 0) readers[SourceOf(j)]++;
+                if (layer.IsAlias) continue;
+                NeedsGradient[i] = layer.ParameterCount > 0 || layer.From.Any(j => SourceOf(j) >= 0 && NeedsGradient[SourceOf(j)]);
                 Kernel[i] = p; p += layer.KernelSize;
                 Recurrent[i] = p; p += layer.RecurrentSize;
                 Bias[i] = p; p += layer.BiasSize;
-                Z[i] = s; s += layer.OutputWidth;
+                if (layer.Kind != LayerKind.Activation) { Z[i] = s; s += layer.Width; }
                 if (layer.IsRecurrent)
                 {
                     // Lstm's and Gru's CacheSize and ScratchSize are linear in the batch.
                     Cache[i] = s; s += layer.RecurrentCacheWidth;
                     Scratch[i] = s; s += layer.RecurrentScratchWidth;
                 }
-                // A linear activation is the identity: its output is its input, in place.
-                if (layer.Activation == ActivationKind.Linear) A[i] = Z[i];
-                else { A[i] = s; s += layer.Units; }
-                if (layer.Kind == LayerKind.Dropout) { Mask[i] = s; s += layer.Units; }
+                // A linear Dense layer's output is its z.
+                if (HasA(layer)) { A[i] = s; s += layer.Width; }
+                if (layer.Kind == LayerKind.Dropout) { Mask[i] = s; s += layer.Width; }
                 if (layer.Kind == LayerKind.BatchNormalization)
                 {
                     MovingMean[i] = state; state += layer.Units;
                     MovingVariance[i] = state; state += layer.Units;
                 }
-                widest = System.Math.Max(widest, System.Math.Max(layer.InputWidth, layer.OutputWidth));
+                Grad[i] = d; d += layer.Width;
             }
+            foreach (var output in model.Outputs) readers[Source[output.Layer]]++;
+            int accumulate = 0;
+            for (int i = 0; i < n; i++)
+                if (readers[i] > 1) accumulate = System.Math.Max(accumulate, model.Layers[i].Width);
             ParameterCount = p;
             ActivationWidth = s;
-            MaxWidth = widest;
+            GradientWidth = d;
+            AccumulateWidth = accumulate;
             StateCount = state;
         }
+
+        /// <summary>The layer owning the data of layer j's output, −1 for the model's input.</summary>
+        public int SourceOf(int j) => j < 0 ? -1 : Source[j];
+
+        public static bool HasA(LayerSpec layer) => layer.Activation != ActivationKind.Linear && layer.Kind is LayerKind.Dense or LayerKind.Activation;
+
+        /// <summary>The constant naming the output of owner o in the activation arena.</summary>
+        public string Slot(int o) => (HasA(_model.Layers[o]) ? $"Layer{o}A" : $"Layer{o}Z");
+
+        /// <summary>In the forward pass: the local holding owner o's output.</summary>
+        public string Local(int o) => o < 0 ? "x" : HasA(_model.Layers[o]) ? $"a{o}" : $"z{o}";
+
+        /// <summary>In the backward pass: owner o's output, read from the arena.</summary>
+        public string Read(int o) => o < 0 ? "x" : $"s.Slice(batch * {Slot(o)}, batch * {_model.Layers[o].Width})";
+
+        /// <summary>In the backward pass: the gradient of owner o's output.</summary>
+        public string Gradient(int o) => $"d.Slice(batch * Layer{o}Grad, batch * {_model.Layers[o].Width})";
     }
 
-    /// <summary>The constant naming layer i's output in the activation arena.</summary>
-    private static string OutputSlot(ModelSpec model, int i) => $"Layer{i}" + (model.Layers[i].Activation == ActivationKind.Linear ? "Z" : "A");
-
-    private static string OutputShape(LayerSpec layer) =>
-        layer.IsRecurrent && layer.ReturnSequences ? $"(B, {layer.Timesteps}, {layer.Units})" : $"(B, {layer.Units})";
+    private static string OutputShape(LayerSpec layer) => "(B, " + string.Join(", ", layer.Shape) + ")";
 
     private static bool HasDropout(ModelSpec model) => model.Layers.Any(l => l.Kind == LayerKind.Dropout);
 
@@ -107,18 +137,38 @@ internal static class ModelEmitter
 
     private static bool HasState(ModelSpec model) => model.Layers.Any(l => l.Kind == LayerKind.BatchNormalization);
 
+    /// <summary>Whether every layer reads just the one written before it (the input, for the first).</summary>
+    private static bool IsChain(ModelSpec model) => model.Layers.All(l => l.From.Length == 1 && l.From[0] == l.Index - 1);
+
+    private static string FromName(ModelSpec model, int j) => j < 0 ? "input" : model.Layers[j].Name;
+
     private static string Describe(LayerSpec layer) => layer.Kind switch
     {
         LayerKind.Dropout => $"{layer.Name} (Dropout {Float(layer.Rate).TrimEnd('f')})",
-        LayerKind.BatchNormalization => $"{layer.Name} (BatchNormalization)",
-        _ => $"{layer.Name} (Dense {layer.Units}{(layer.Activation == ActivationKind.Linear ? "" : ", " + SnakeCase(layer.Activation.ToString()))})",
+        LayerKind.Dense => $"{layer.Name} (Dense {layer.Units}{(layer.Activation == ActivationKind.Linear ? "" : ", " + SnakeCase(layer.Activation.ToString()))})",
+        LayerKind.Lstm or LayerKind.Gru => $"{layer.Name} ({layer.KerasType} {layer.Units}{(layer.ReturnSequences ? ", sequences" : "")})",
+        LayerKind.Activation => $"{layer.Name} (Activation {SnakeCase(layer.Activation.ToString())})",
+        LayerKind.Embedding => $"{layer.Name} (Embedding {layer.Inputs} × {layer.Units})",
+        _ => $"{layer.Name} ({layer.Kind})",
     };
 
     private static void WriteClassComment(SourceWriter w, ModelSpec model, ArenaPlan plan)
     {
         w.Line("/// <summary>");
-        w.Line($"/// input ({model.InputSize}) -> {string.Join(" -> ", model.Layers.Select(Describe))}.");
-        w.Line($"/// Loss: {SnakeCase(model.Loss.Kind.ToString())}. Optimizer: {model.Optimizer.Kind}. {Count(plan.ParameterCount)} parameters.");
+        if (IsChain(model))
+        {
+            w.Line($"/// input ({string.Join(", ", model.InputShape)}) -> {string.Join(" -> ", model.Layers.Select(Describe))}.");
+        }
+        else
+        {
+            w.Line($"/// input ({string.Join(", ", model.InputShape)}), then");
+            foreach (var layer in model.Layers)
+                w.Line($"/// {Describe(layer)} &lt;- {string.Join(" + ", layer.From.Select(j => FromName(model, j)))};");
+        }
+        if (model.MultiOutput)
+            w.Line($"/// Losses: {string.Join(", ", model.Outputs.Select(o => $"{o.Name} {SnakeCase(o.Loss.Kind.ToString())} × {Float(o.Weight).TrimEnd('f')}"))}. Optimizer: {model.Optimizer.Kind}. {Count(plan.ParameterCount)} parameters.");
+        else
+            w.Line($"/// Loss: {SnakeCase(model.Outputs[0].Loss.Kind.ToString())}. Optimizer: {model.Optimizer.Kind}. {Count(plan.ParameterCount)} parameters.");
         w.Line("/// </summary>");
     }
 
@@ -130,7 +180,7 @@ internal static class ModelEmitter
             var layer = model.Layers[i];
             string shape = layer.Kind switch
             {
-                LayerKind.Dense => $"({layer.Inputs}, {layer.Units})",
+                LayerKind.Dense or LayerKind.Embedding => $"({layer.Inputs}, {layer.Units})",
                 LayerKind.Lstm or LayerKind.Gru => $"({layer.Inputs}, {layer.Gates * layer.Units})",
                 _ => $"({layer.Units})",
             };
@@ -144,26 +194,42 @@ internal static class ModelEmitter
         for (int i = 0; i < model.Layers.Length; i++)
         {
             var layer = model.Layers[i];
+            if (layer.IsAlias)
+            {
+                w.Line($"// {layer.Name}: the output of {FromName(model, layer.From[0])} seen as {OutputShape(layer)}, in place");
+                continue;
+            }
             string what = layer.Kind switch
             {
                 LayerKind.BatchNormalization => "normalised",
                 LayerKind.Dropout => "after dropout",
                 LayerKind.Lstm or LayerKind.Gru => layer.ReturnSequences ? "every hidden state" : "the last hidden state",
+                LayerKind.Embedding => "the rows looked up",
+                LayerKind.Concatenate => "the inputs side by side",
+                LayerKind.Add => "the sum of the inputs",
                 _ => "x @ W + b",
             };
-            w.Line($"private const int Layer{i}Z = {Int(plan.Z[i])}; // {layer.Name} {what} {OutputShape(layer)}");
+            if (layer.Kind != LayerKind.Activation)
+                w.Line($"private const int Layer{i}Z = {Int(plan.Z[i])}; // {layer.Name} {what} {OutputShape(layer)}");
             if (layer.IsRecurrent)
             {
                 w.Line($"private const int Layer{i}Cache = {Int(plan.Cache[i])}; // {layer.Name} gates and states for backpropagation through time (B, {layer.RecurrentCacheWidth})");
                 w.Line($"private const int Layer{i}Scratch = {Int(plan.Scratch[i])}; // {layer.Name} scratch of the backward pass (B, {layer.RecurrentScratchWidth})");
             }
-            if (layer.Activation != ActivationKind.Linear)
-                w.Line($"private const int Layer{i}A = {Int(plan.A[i])}; // {layer.Name} {SnakeCase(layer.Activation.ToString())} (B, {layer.Units})");
+            if (ArenaPlan.HasA(layer))
+                w.Line($"private const int Layer{i}A = {Int(plan.A[i])}; // {layer.Name} {SnakeCase(layer.Activation.ToString())} {OutputShape(layer)}");
             if (layer.Kind == LayerKind.Dropout)
-                w.Line($"private const int Layer{i}Mask = {Int(plan.Mask[i])}; // {layer.Name} mask: 0 or 1/(1 − rate) (B, {layer.Units})");
+                w.Line($"private const int Layer{i}Mask = {Int(plan.Mask[i])}; // {layer.Name} mask: 0 or 1/(1 − rate) {OutputShape(layer)}");
         }
         w.Line($"private const int ActivationWidth = {Int(plan.ActivationWidth)};");
-        w.Line($"private const int MaxWidth = {Int(plan.MaxWidth)}; // the widest gradient of a layer input or output");
+        w.Line();
+        w.Line("// Gradient arena, laid out as the activations: dLoss/d(output) of each layer.");
+        for (int i = 0; i < model.Layers.Length; i++)
+            if (!model.Layers[i].IsAlias)
+                w.Line($"private const int Layer{i}Grad = {Int(plan.Grad[i])}; // {model.Layers[i].Name} {OutputShape(model.Layers[i])}");
+        w.Line($"private const int GradientWidth = {Int(plan.GradientWidth)};");
+        if (plan.AccumulateWidth > 0)
+            w.Line($"private const int AccumulateWidth = {Int(plan.AccumulateWidth)}; // a second gradient for outputs read more than once, added to the first");
         if (HasState(model))
         {
             w.Line();
@@ -181,8 +247,13 @@ internal static class ModelEmitter
         w.Line("private readonly float[] _gradients = new float[ParameterCount];");
         if (HasState(model)) w.Line("private readonly float[] _state = new float[StateCount];");
         w.Line("private float[] _activations = [];");
-        w.Line("private float[] _delta = [];");
-        w.Line("private float[] _deltaNext = [];");
+        w.Line("private float[] _deltas = [];");
+        if (plan.AccumulateWidth > 0) w.Line("private float[] _accumulate = [];");
+        if (model.MultiOutput)
+        {
+            w.Line("private float[] _output = []; // the outputs side by side, (B, OutputSize)");
+            w.Line("private float[] _dOutput = []; // dLoss/d(output), (B, OutputSize)");
+        }
         for (int i = 0; i < model.Layers.Length; i++)
             if (model.Layers[i].Kind == LayerKind.BatchNormalization)
                 w.Line($"private float[] _layer{i}Cache = []; // {model.Layers[i].Name}: x̂ and 1/√(σ² + ε) of the last training batch");
@@ -229,6 +300,8 @@ internal static class ModelEmitter
             var layer = model.Layers[i];
             if (layer.Kind == LayerKind.Dense)
                 w.Line($"{G}Initializers.GlorotUniform(p.Slice(Layer{i}Kernel, {Int(layer.KernelSize)}), {layer.Inputs}, {layer.Units}, unchecked((ulong)seed), stream: {i});");
+            if (layer.Kind == LayerKind.Embedding)
+                w.Line($"{G}Initializers.RandomUniform(p.Slice(Layer{i}Kernel, {Int(layer.KernelSize)}), -0.05f, 0.05f, unchecked((ulong)seed), stream: {i});");
             if (layer.IsRecurrent)
             {
                 int g = layer.Gates * layer.Units;
@@ -290,24 +363,48 @@ internal static class ModelEmitter
 
     private static void WritePublicApi(SourceWriter w, ModelSpec model)
     {
-        string features = G + "Features", targets = G + "Targets";
+        string features = G + "Features";
+        string targets = model.MultiOutput ? "Targets" : G + "Targets";
+        string y = model.MultiOutput ? "Targets.Join(y, nameof(y))" : "y";
+        string validation = model.MultiOutput ? "validationData is { } v ? (v.X, Targets.Join(v.Y, \"validationData.Y\")) : null" : "validationData";
         w.Line("/// <summary>Trains the model (Keras's <c>fit</c>); returns the per-epoch loss and metrics.</summary>");
         w.Line($"public {G}History Fit({features} x, {targets} y, int epochs = 1, int batchSize = 32, double validationSplit = 0,");
         w.Line($"    ({features} X, {targets} Y)? validationData = null, bool shuffle = true, int? seed = null, int verbose = 1, float[]? sampleWeight = null,");
         w.Line($"    global::System.Collections.Generic.IEnumerable<{G}Callback>? callbacks = null)");
-        w.Line($"    => {G}Trainer.Fit(this, x, y, epochs, batchSize, validationSplit, validationData, shuffle, seed, verbose, sampleWeight, callbacks);");
+        w.Line($"    => {G}Trainer.Fit(this, x, {y}, epochs, batchSize, validationSplit, {validation}, shuffle, seed, verbose, sampleWeight, callbacks);");
         w.Line();
         w.Line("/// <summary>The loss and metrics on the given data, in inference mode (Keras's <c>evaluate</c>).</summary>");
         w.Line($"public EvaluationResult Evaluate({features} x, {targets} y, int batchSize = 32, float[]? sampleWeight = null)");
-        w.Line($"    => EvaluationResult.From({G}Trainer.Evaluate(this, x, y, batchSize, sampleWeight));");
+        w.Line($"    => EvaluationResult.From({G}Trainer.Evaluate(this, x, {y}, batchSize, sampleWeight));");
         w.Line();
-        w.Line($"/// <summary>The model's outputs, one row of {model.OutputSize} per sample (Keras's <c>predict</c>).</summary>");
-        w.Line($"public float[,] Predict({features} x, int batchSize = 32) => {G}Trainer.Predict(this, x, batchSize);");
+        if (model.MultiOutput)
+        {
+            w.Line("/// <summary>The model's outputs, one array per output with a row per sample (Keras's <c>predict</c>).</summary>");
+            w.Open($"public Predictions Predict({features} x, int batchSize = 32)");
+            w.Line($"float[,] all = {G}Trainer.Predict(this, x, batchSize);");
+            int offset = 0;
+            var parts = new List<string>();
+            foreach (var output in model.Outputs)
+            {
+                int width = model.Layers[output.Layer].Width;
+                parts.Add($"{G}Cpu.Columns.Split(all, {offset}, {width})");
+                offset += width;
+            }
+            w.Line($"return new Predictions({string.Join(", ", parts)});");
+            w.Close();
+        }
+        else
+        {
+            w.Line($"/// <summary>The model's outputs, one row of {model.OutputSize} per sample (Keras's <c>predict</c>).</summary>");
+            w.Line($"public float[,] Predict({features} x, int batchSize = 32) => {G}Trainer.Predict(this, x, batchSize);");
+        }
         w.Line();
         w.Line("/// <summary>One optimizer step on one batch (Keras's <c>train_on_batch</c>); returns the batch loss.</summary>");
-        w.Line($"public float TrainStep({features} x, {targets} y, float[]? sampleWeight = null) => {G}Trainer.TrainStep(this, x, y, sampleWeight);");
+        w.Line($"public float TrainStep({features} x, {targets} y, float[]? sampleWeight = null) => {G}Trainer.TrainStep(this, x, {y}, sampleWeight);");
         w.Line();
-        w.Line("/// <summary>One optimizer step on a batch already in row-major buffers; allocates nothing once warm.</summary>");
+        w.Line(model.MultiOutput
+            ? "/// <summary>One optimizer step on a batch already in row-major buffers, y holding each sample's targets side by side in output order; allocates nothing once warm.</summary>"
+            : "/// <summary>One optimizer step on a batch already in row-major buffers; allocates nothing once warm.</summary>");
         w.Line("public float TrainStep(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y, global::System.ReadOnlySpan<float> sampleWeight, int batch)");
         w.Line($"    => {G}Trainer.TrainStep(this, x, y, sampleWeight, batch);");
         w.Line();
@@ -319,7 +416,7 @@ internal static class ModelEmitter
         w.Line();
         w.Line("/// <summary>The loss and metrics of one batch, without updating (Keras's <c>test_on_batch</c>).</summary>");
         w.Line($"public EvaluationResult TestStep({features} x, {targets} y, float[]? sampleWeight = null)");
-        w.Line($"    => EvaluationResult.From({G}Trainer.TestStep(this, x, y, sampleWeight));");
+        w.Line($"    => EvaluationResult.From({G}Trainer.TestStep(this, x, {y}, sampleWeight));");
         w.Line();
         w.Line("/// <summary>A table of the layers, their output shapes and parameter counts, as Keras's <c>summary()</c>.</summary>");
         w.Line($"public static string Summary => {String(SummaryText(model))};");
@@ -329,15 +426,37 @@ internal static class ModelEmitter
     {
         // Keras counts BatchNormalization's moving statistics among the parameters (non-trainable).
         int Parameters(LayerSpec l) => l.ParameterCount + (l.Kind == LayerKind.BatchNormalization ? 2 * l.Units : 0);
-        var rows = model.Layers.Select(l => (Layer: $"{l.Name} ({l.KerasType})", Shape: OutputShape(l).Replace("(B,", "(None,"), Params: Count(Parameters(l)))).ToList();
+        bool chain = IsChain(model);
+        var rows = model.Layers.Select(l => (Layer: $"{l.Name} ({l.KerasType})", Shape: OutputShape(l).Replace("(B,", "(None,"), Params: Count(Parameters(l)),
+            From: string.Join(", ", l.From.Select(j => FromName(model, j))))).ToList();
+        if (!chain) rows.Insert(0, ("input (InputLayer)", "(None, " + string.Join(", ", model.InputShape) + ")", "0", "-"));
         int c0 = System.Math.Max(12, rows.Max(r => r.Layer.Length)) + 2, c1 = System.Math.Max(12, rows.Max(r => r.Shape.Length)) + 2;
-        var lines = new List<string> { $"Model: {model.TypeName}", "Layer (type)".PadRight(c0) + "Output Shape".PadRight(c1) + "Param #" };
-        lines.AddRange(rows.Select(r => r.Layer.PadRight(c0) + r.Shape.PadRight(c1) + r.Params));
+        int c2 = System.Math.Max(7, rows.Max(r => r.Params.Length)) + 2;
+        var lines = new List<string> { $"Model: {model.TypeName}", "Layer (type)".PadRight(c0) + "Output Shape".PadRight(c1) + (chain ? "Param #" : "Param #".PadRight(c2) + "Connected to") };
+        lines.AddRange(rows.Select(r => r.Layer.PadRight(c0) + r.Shape.PadRight(c1) + (chain ? r.Params : r.Params.PadRight(c2) + r.From)));
         lines.Add($"Total params: {Count(model.Layers.Sum(Parameters))}");
         return string.Join("\n", lines);
     }
 
-    private static void WriteModelMembers(SourceWriter w, ModelSpec model)
+    /// <summary>The output heads: each output's name, loss, weight and place in the side-by-side rows.</summary>
+    private static List<string> HeadExpressions(ModelSpec model)
+    {
+        var heads = new List<string>();
+        int outputOffset = 0, targetOffset = 0;
+        foreach (var output in model.Outputs)
+        {
+            int width = model.Layers[output.Layer].Width;
+            heads.Add($"new {G}OutputHead({String(output.Name)}, {LossExpression(output.Loss)}, weight: {Float(output.Weight)}, outputOffset: {outputOffset}, outputWidth: {width}, targetOffset: {targetOffset})");
+            outputOffset += width;
+            targetOffset += model.TargetWidth(output);
+        }
+        return heads;
+    }
+
+    private static IEnumerable<string> MetricExpressions(OutputSpec output) =>
+        output.Metrics.Select(m => $"new {G}{m}Metric()").Concat(output.CustomMetrics.Select(c => $"new {c.TypeName}()"));
+
+    private static void WriteModelMembers(SourceWriter w, ModelSpec model, ArenaPlan plan)
     {
         w.Line("/// <inheritdoc/>");
         w.Line($"public int InputSize => {model.InputSize};");
@@ -347,8 +466,19 @@ internal static class ModelEmitter
         w.Line($"public int TargetSize => {model.TargetSize};");
         w.Line("/// <inheritdoc/>");
         w.Line($"public bool SparseTargets => {Bool(model.SparseTargets)};");
-        w.Line("/// <inheritdoc/>");
-        w.Line($"public {G}Loss Loss {{ get; }} = {LossExpression(model.Loss)};");
+        if (model.MultiOutput)
+        {
+            w.Line($"private readonly {G}MultiOutputLoss _loss = new(");
+            var heads = HeadExpressions(model);
+            for (int k = 0; k < heads.Count; k++) w.Line($"    {heads[k]}{(k == heads.Count - 1 ? ");" : ",")}");
+            w.Line("/// <inheritdoc/>");
+            w.Line($"public {G}Loss Loss => _loss;");
+        }
+        else
+        {
+            w.Line("/// <inheritdoc/>");
+            w.Line($"public {G}Loss Loss {{ get; }} = {LossExpression(model.Outputs[0].Loss)};");
+        }
         w.Line("/// <inheritdoc/>");
         w.Line($"public {G}Optimizer Optimizer {{ get; }}");
         w.Line("/// <inheritdoc/>");
@@ -361,10 +491,24 @@ internal static class ModelEmitter
             w.Line("public global::System.Span<float> State => _state;");
         }
         w.Line("/// <inheritdoc/>");
-        w.Line($"public global::System.ReadOnlySpan<float> Output => new(_activations, _batch * {OutputSlot(model, model.Layers.Length - 1)}, _batch * {model.OutputSize});");
+        if (model.MultiOutput)
+            w.Line("public global::System.ReadOnlySpan<float> Output => new(_output, 0, _batch * OutputSize);");
+        else
+            w.Line($"public global::System.ReadOnlySpan<float> Output => new(_activations, _batch * {plan.Slot(plan.Source[model.Outputs[0].Layer])}, _batch * OutputSize);");
         w.Line("/// <inheritdoc/>");
-        string metrics = string.Join(", ", model.Metrics.Select(m => $"new {G}{m}Metric()").Concat(model.CustomMetrics.Select(c => $"new {c.TypeName}()")));
-        w.Line($"public {G}Metric[] CreateMetrics() => [{metrics}];");
+        if (model.MultiOutput)
+        {
+            var metrics = new List<string>();
+            for (int k = 0; k < model.Outputs.Length; k++) metrics.Add($"new {G}OutputLossMetric(_loss.Heads[{k}])");
+            for (int k = 0; k < model.Outputs.Length; k++)
+                metrics.AddRange(MetricExpressions(model.Outputs[k]).Select(m => $"new {G}OutputMetric(_loss.Heads[{k}], {m})"));
+            w.Line($"public {G}Metric[] CreateMetrics() => [");
+            for (int k = 0; k < metrics.Count; k++) w.Line($"    {metrics[k]}{(k == metrics.Count - 1 ? "];" : ",")}");
+        }
+        else
+        {
+            w.Line($"public {G}Metric[] CreateMetrics() => [{string.Join(", ", MetricExpressions(model.Outputs[0]))}];");
+        }
         w.Line();
         w.Line("/// <inheritdoc/>");
         w.Open("public void Forward(global::System.ReadOnlySpan<float> x, int batch)");
@@ -376,12 +520,28 @@ internal static class ModelEmitter
         w.Open("public float ComputeGradients(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y, global::System.ReadOnlySpan<float> sampleWeight, int batch)");
         w.Line("CheckBatch(x, y, sampleWeight, batch, checkTargets: true);");
         w.Line(HasModes(model) ? "Run(x, batch, training: true);" : "Run(x, batch);");
-        w.Line("var dOutput = new global::System.Span<float>(_delta, 0, batch * OutputSize);");
-        w.Line("float loss = Loss.Compute(Output, y, sampleWeight, batch, dOutput);");
+        if (model.MultiOutput)
+            w.Line("var dOutput = new global::System.Span<float>(_dOutput, 0, batch * OutputSize);");
+        else
+            w.Line($"var dOutput = new global::System.Span<float>(_deltas, batch * Layer{plan.Source[model.Outputs[0].Layer]}Grad, batch * OutputSize);");
+        w.Line(model.MultiOutput
+            ? "float loss = Loss.Compute(Output, y, sampleWeight, batch, dOutput); // Σ weight · loss; dOutput holds each output's weighted gradient"
+            : "float loss = Loss.Compute(Output, y, sampleWeight, batch, dOutput);");
         if (model.Optimizer.LossScaleFactor > 0)
         {
             w.Line($"// Static loss scaling (Keras's scale_loss): the optimizer divides the gradients by the same {Float(model.Optimizer.LossScaleFactor)}.");
             w.Line($"global::System.Numerics.Tensors.TensorPrimitives.Multiply(dOutput, {Float(model.Optimizer.LossScaleFactor)}, dOutput);");
+        }
+        if (model.MultiOutput)
+        {
+            w.Line("global::System.Span<float> d = _deltas;");
+            int offset = 0;
+            foreach (var output in model.Outputs)
+            {
+                int o = plan.Source[output.Layer], width = model.Layers[output.Layer].Width;
+                w.Line($"{G}Cpu.Columns.Gather(dOutput, batch, OutputSize, {offset}, {width}, {plan.Gradient(o)}); // {output.Name}");
+                offset += width;
+            }
         }
         w.Line("Backward(x, batch);");
         if (HasDropout(model)) w.Line("_trainingStep++;");
@@ -393,7 +553,7 @@ internal static class ModelEmitter
 
     private static void WriteForward(SourceWriter w, ModelSpec model, ArenaPlan plan)
     {
-        w.Line("/// <summary>The forward pass of one batch; leaves every layer's z and a in the activation arena.</summary>");
+        w.Line("/// <summary>The forward pass of one batch; leaves every layer's output in the activation arena.</summary>");
         w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]");
         w.Open(HasModes(model)
             ? "private void Run(global::System.ReadOnlySpan<float> x, int batch, bool training)"
@@ -402,42 +562,82 @@ internal static class ModelEmitter
         w.Line("global::System.ReadOnlySpan<float> p = _parameters;");
         w.Line("global::System.Span<float> s = _activations;");
         if (HasState(model)) w.Line("global::System.Span<float> state = _state;");
-        string input = "x";
         for (int i = 0; i < model.Layers.Length; i++)
         {
             var l = model.Layers[i];
+            int source = plan.SourceOf(l.From[0]);
+            string input = plan.Local(source);
             w.Line();
+            if (l.IsAlias)
+            {
+                w.Line($"// {l.Name}: {input} seen as {OutputShape(l)}; the data stay where they are");
+                continue;
+            }
             switch (l.Kind)
             {
                 case LayerKind.BatchNormalization:
                 {
-                    w.Line($"// {l.Name}: {input} (B, {l.Units}) -> z{i} = (x − μ)/√(σ² + {Float(l.Epsilon).TrimEnd('f')})·γ + β, batch statistics in training, moving ones in inference");
-                    w.Line($"var z{i} = s.Slice(batch * Layer{i}Z, batch * {l.Units});");
+                    w.Line($"// {l.Name}: {input} {OutputShape(l)} -> z{i} = (x − μ)/√(σ² + {Float(l.Epsilon).TrimEnd('f')})·γ + β over the last axis, batch statistics in training, moving ones in inference");
+                    w.Line($"var z{i} = s.Slice(batch * Layer{i}Z, batch * {l.Width});");
                     string gamma = l.Scale ? $"p.Slice(Layer{i}Kernel, {l.Units})" : "default";
                     string beta = l.Center ? $"p.Slice(Layer{i}Bias, {l.Units})" : "default";
                     string mean = $"state.Slice(Layer{i}MovingMean, {l.Units})", variance = $"state.Slice(Layer{i}MovingVariance, {l.Units})";
                     w.Line("if (training)");
-                    w.Line($"    {G}Cpu.BatchNorm.TrainingForward({input}, {gamma}, {beta}, {mean}, {variance}, z{i}, _layer{i}Cache, batch, {l.Units}, momentum: {Float(l.Momentum)}, epsilon: {Float(l.Epsilon)});");
+                    w.Line($"    {G}Cpu.BatchNorm.TrainingForward({input}, {gamma}, {beta}, {mean}, {variance}, z{i}, _layer{i}Cache, {Rows(l)}, {l.Units}, momentum: {Float(l.Momentum)}, epsilon: {Float(l.Epsilon)});");
                     w.Line("else");
-                    w.Line($"    {G}Cpu.BatchNorm.InferenceForward({input}, {gamma}, {beta}, {mean}, {variance}, z{i}, batch, {l.Units}, epsilon: {Float(l.Epsilon)});");
-                    input = $"z{i}";
+                    w.Line($"    {G}Cpu.BatchNorm.InferenceForward({input}, {gamma}, {beta}, {mean}, {variance}, z{i}, {Rows(l)}, {l.Units}, epsilon: {Float(l.Epsilon)});");
                     break;
                 }
                 case LayerKind.Lstm or LayerKind.Gru:
                 {
                     w.Line($"// {l.Name}: {input} (B, {l.Timesteps}, {l.Inputs}) -> z{i} {OutputShape(l)}: {l.KerasType}, gates {(l.Kind == LayerKind.Lstm ? "[i, f, c, o]" : "[z, r, h], reset after")}{(l.GoBackwards ? ", time reversed" : "")}");
-                    w.Line($"var z{i} = s.Slice(batch * Layer{i}Z, batch * {l.OutputWidth});");
+                    w.Line($"var z{i} = s.Slice(batch * Layer{i}Z, batch * {l.Width});");
                     w.Line($"{G}Cpu.{l.Kind}.Forward({input}, p.Slice(Layer{i}Kernel, {Int(l.KernelSize)}), p.Slice(Layer{i}Recurrent, {Int(l.RecurrentSize)}), p.Slice(Layer{i}Bias, {Int(l.BiasSize)}), z{i},");
                     w.Line($"    s.Slice(batch * Layer{i}Cache, batch * {l.RecurrentCacheWidth}), batch, {l.Timesteps}, {l.Inputs}, {l.Units}, returnSequences: {Bool(l.ReturnSequences)}, goBackwards: {Bool(l.GoBackwards)});");
-                    input = $"z{i}";
                     break;
                 }
                 case LayerKind.Dropout:
                 {
-                    w.Line($"// {l.Name}: {input} (B, {l.Units}) -> z{i} = {input}·mask, mask 0 with probability {Float(l.Rate).TrimEnd('f')} else 1/(1 − rate), in training only");
-                    w.Line($"var z{i} = s.Slice(batch * Layer{i}Z, batch * {l.Units});");
-                    w.Line($"{G}Cpu.Dropout.Forward({input}, z{i}, s.Slice(batch * Layer{i}Mask, batch * {l.Units}), {Float(l.Rate)}, _seed, _trainingStep, layerIndex: {i}, training);");
-                    input = $"z{i}";
+                    w.Line($"// {l.Name}: {input} {OutputShape(l)} -> z{i} = {input}·mask, mask 0 with probability {Float(l.Rate).TrimEnd('f')} else 1/(1 − rate), in training only");
+                    w.Line($"var z{i} = s.Slice(batch * Layer{i}Z, batch * {l.Width});");
+                    w.Line($"{G}Cpu.Dropout.Forward({input}, z{i}, s.Slice(batch * Layer{i}Mask, batch * {l.Width}), {Float(l.Rate)}, _seed, _trainingStep, layerIndex: {i}, training);");
+                    break;
+                }
+                case LayerKind.Activation:
+                {
+                    w.Line($"// {l.Name}: {input} {OutputShape(l)} -> a{i} = {SnakeCase(l.Activation.ToString())}({input})");
+                    w.Line($"var a{i} = s.Slice(batch * Layer{i}A, batch * {l.Width});");
+                    w.Line($"{ActivationClass(l.Activation)}.Forward({input}, a{i}, {l.Units});");
+                    break;
+                }
+                case LayerKind.Embedding:
+                {
+                    w.Line($"// {l.Name}: x (B, {l.Timesteps}) indices -> z{i} {OutputShape(l)}, rows of the table ({l.Inputs}, {l.Units})");
+                    w.Line($"var z{i} = s.Slice(batch * Layer{i}Z, batch * {l.Width});");
+                    w.Line($"{G}Cpu.Embedding.Forward(x, p.Slice(Layer{i}Kernel, {Int(l.KernelSize)}), z{i}, batch * {l.Timesteps}, {l.Inputs}, {l.Units});");
+                    break;
+                }
+                case LayerKind.Concatenate:
+                {
+                    w.Line($"// {l.Name}: {string.Join(" ‖ ", l.From.Select(j => plan.Local(plan.SourceOf(j))))} on the last axis -> z{i} {OutputShape(l)}");
+                    w.Line($"var z{i} = s.Slice(batch * Layer{i}Z, batch * {l.Width});");
+                    int offset = 0;
+                    foreach (int j in l.From)
+                    {
+                        int part = LastAxis(model, j);
+                        w.Line($"{G}Cpu.Concatenate.ForwardPart({plan.Local(plan.SourceOf(j))}, z{i}, {Rows(l)}, {part}, {l.Units}, {offset});");
+                        offset += part;
+                    }
+                    break;
+                }
+                case LayerKind.Add:
+                {
+                    var parts = l.From.Select(j => plan.Local(plan.SourceOf(j))).ToList();
+                    w.Line($"// {l.Name}: z{i} = {string.Join(" + ", parts)} {OutputShape(l)}");
+                    w.Line($"var z{i} = s.Slice(batch * Layer{i}Z, batch * {l.Width});");
+                    w.Line($"{G}Cpu.Add.Forward({parts[0]}, {parts[1]}, z{i});");
+                    foreach (var part in parts.Skip(2))
+                        w.Line($"global::System.Numerics.Tensors.TensorPrimitives.Add(z{i}, {part}, z{i});");
                     break;
                 }
                 default:
@@ -446,80 +646,148 @@ internal static class ModelEmitter
                     w.Line($"var z{i} = s.Slice(batch * Layer{i}Z, batch * {l.Units});");
                     string bias = l.UseBias ? $"p.Slice(Layer{i}Bias, {l.Units})" : "default";
                     w.Line($"{G}Cpu.Dense.Forward({input}, p.Slice(Layer{i}Kernel, {Int(l.KernelSize)}), {bias}, z{i}, batch, {l.Inputs}, {l.Units});");
-                    if (l.Activation == ActivationKind.Linear)
-                    {
-                        input = $"z{i}";
-                    }
-                    else
+                    if (l.Activation != ActivationKind.Linear)
                     {
                         w.Line($"var a{i} = s.Slice(batch * Layer{i}A, batch * {l.Units});");
                         w.Line($"{ActivationClass(l.Activation)}.Forward(z{i}, a{i}, {l.Units});");
-                        input = $"a{i}";
                     }
                     break;
                 }
+            }
+        }
+        if (model.MultiOutput)
+        {
+            w.Line();
+            w.Line("// The outputs side by side, one row per sample.");
+            int offset = 0;
+            foreach (var output in model.Outputs)
+            {
+                int width = model.Layers[output.Layer].Width;
+                w.Line($"{G}Cpu.Columns.Scatter({plan.Local(plan.Source[output.Layer])}, batch, {width}, _output, OutputSize, {offset}); // {output.Name}");
+                offset += width;
             }
         }
         w.Line("_batch = batch;");
         w.Close();
     }
 
+    /// <summary>The rows a last-axis operation sees for a batch: B, or B·T for sequences.</summary>
+    private static string Rows(LayerSpec layer) => layer.Width == layer.Units ? "batch" : $"batch * {layer.Width / layer.Units}";
+
+    private static int LastAxis(ModelSpec model, int j) => j < 0 ? model.InputShape[model.InputShape.Length - 1] : model.Layers[j].Shape[model.Layers[j].Shape.Length - 1];
+
     private static void WriteBackward(SourceWriter w, ModelSpec model, ArenaPlan plan)
     {
         w.Line("/// <summary>");
-        w.Line("/// The backward pass, the forward in reverse: on entry _delta holds dLoss/dOutput; fills the gradient arena.");
-        w.Line("/// Each layer turns the gradient of its output into its parameters' gradients and its input's gradient;");
-        w.Line("/// two buffers take turns holding the gradient flowing back.");
+        w.Line("/// The backward pass, the forward in reverse: on entry the gradient arena holds dLoss/d(output) of each output;");
+        w.Line("/// fills the parameters' gradients. Each layer turns the gradient of its output into its parameters' gradients");
+        w.Line("/// and its inputs' gradients; an output read by several layers gets the sum of their gradients.");
         w.Line("/// </summary>");
         w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]");
         w.Open("private void Backward(global::System.ReadOnlySpan<float> x, int batch)");
         w.Line("global::System.ReadOnlySpan<float> p = _parameters;");
         w.Line("global::System.ReadOnlySpan<float> s = _activations;");
         w.Line("global::System.Span<float> g = _gradients;");
-        int n = model.Layers.Length;
-        for (int i = n - 1; i >= 0; i--)
+        w.Line("global::System.Span<float> d = _deltas;");
+        if (plan.AccumulateWidth > 0) w.Line("global::System.Span<float> acc = _accumulate;");
+        var written = new HashSet<int>(model.Outputs.Select(o => plan.Source[o.Layer]));
+
+        // Where the gradient of input o goes: straight into its slot the first time, else into acc, then added.
+        (string Target, string? Then)? Into(int o)
+        {
+            if (o < 0 || !plan.NeedsGradient[o]) return null;
+            if (written.Add(o)) return (plan.Gradient(o), null);
+            int width = model.Layers[o].Width;
+            return ($"acc.Slice(0, batch * {width})", $"global::System.Numerics.Tensors.TensorPrimitives.Add({plan.Gradient(o)}, acc.Slice(0, batch * {width}), {plan.Gradient(o)});");
+        }
+        void Then((string Target, string? Then)? into)
+        {
+            if (into?.Then is { } then) w.Line(then);
+        }
+
+        for (int i = model.Layers.Length - 1; i >= 0; i--)
         {
             var l = model.Layers[i];
-            string buffer = (n - 1 - i) % 2 == 0 ? "_delta" : "_deltaNext";
-            string next = (n - 1 - i) % 2 == 0 ? "_deltaNext" : "_delta";
-            string input = i == 0 ? "x" : $"s.Slice(batch * {OutputSlot(model, i - 1)}, batch * {l.InputWidth})";
+            if (l.IsAlias || !plan.NeedsGradient[i]) continue;
+            int source = plan.SourceOf(l.From[0]);
+            string input = plan.Read(source);
             w.Line();
-            if (l.Kind == LayerKind.BatchNormalization)
+            w.Line($"// {l.Name}: d{i} holds dLoss/d(output) {OutputShape(l)}");
+            w.Line($"var d{i} = {plan.Gradient(i)};");
+            switch (l.Kind)
             {
-                // The parser keeps these layers off the first position, so an input gradient is always wanted.
-                w.Line($"// {l.Name}: d{i} holds dLoss/d(output) (B, {l.Units}); the batch-statistics gradient gives dγ, dβ and dLoss/d(input)");
-                w.Line($"var d{i} = new global::System.Span<float>({buffer}, 0, batch * {l.Units});");
-                string gamma = l.Scale ? $"p.Slice(Layer{i}Kernel, {l.Units})" : "default";
-                string dGamma = l.Scale ? $"g.Slice(Layer{i}Kernel, {l.Units})" : "default";
-                string dBeta = l.Center ? $"g.Slice(Layer{i}Bias, {l.Units})" : "default";
-                w.Line($"{G}Cpu.BatchNorm.Backward(d{i}, {gamma}, _layer{i}Cache, new global::System.Span<float>({next}, 0, batch * {l.Units}), {dGamma}, {dBeta}, batch, {l.Units});");
-                continue;
+                case LayerKind.BatchNormalization:
+                {
+                    var into = Into(source);
+                    string gamma = l.Scale ? $"p.Slice(Layer{i}Kernel, {l.Units})" : "default";
+                    string dGamma = l.Scale ? $"g.Slice(Layer{i}Kernel, {l.Units})" : "default";
+                    string dBeta = l.Center ? $"g.Slice(Layer{i}Bias, {l.Units})" : "default";
+                    w.Line($"{G}Cpu.BatchNorm.Backward(d{i}, {gamma}, _layer{i}Cache, {into?.Target ?? "default"}, {dGamma}, {dBeta}, {Rows(l)}, {l.Units});");
+                    Then(into);
+                    break;
+                }
+                case LayerKind.Lstm or LayerKind.Gru:
+                {
+                    var into = Into(source);
+                    w.Line($"{G}Cpu.{l.Kind}.Backward({input}, p.Slice(Layer{i}Kernel, {Int(l.KernelSize)}), p.Slice(Layer{i}Recurrent, {Int(l.RecurrentSize)}), s.Slice(batch * Layer{i}Cache, batch * {l.RecurrentCacheWidth}), d{i},");
+                    w.Line($"    g.Slice(Layer{i}Kernel, {Int(l.KernelSize)}), g.Slice(Layer{i}Recurrent, {Int(l.RecurrentSize)}), g.Slice(Layer{i}Bias, {Int(l.BiasSize)}), {into?.Target ?? "default"},");
+                    w.Line($"    new global::System.Span<float>(_activations, batch * Layer{i}Scratch, batch * {l.RecurrentScratchWidth}), batch, {l.Timesteps}, {l.Inputs}, {l.Units}, returnSequences: {Bool(l.ReturnSequences)}, goBackwards: {Bool(l.GoBackwards)});");
+                    Then(into);
+                    break;
+                }
+                case LayerKind.Dropout:
+                {
+                    var into = Into(source)!.Value;
+                    w.Line($"{G}Cpu.Dropout.Backward(d{i}, s.Slice(batch * Layer{i}Mask, batch * {l.Width}), {into.Target}); // mask·d{i}");
+                    Then(into);
+                    break;
+                }
+                case LayerKind.Activation:
+                {
+                    var into = Into(source)!.Value;
+                    w.Line($"{ActivationClass(l.Activation)}.Backward({input}, s.Slice(batch * Layer{i}A, batch * {l.Width}), d{i}, {into.Target}, {l.Units});");
+                    Then(into);
+                    break;
+                }
+                case LayerKind.Embedding:
+                    w.Line($"{G}Cpu.Embedding.Backward(x, d{i}, g.Slice(Layer{i}Kernel, {Int(l.KernelSize)}), batch * {l.Timesteps}, {l.Inputs}, {l.Units});");
+                    break;
+                case LayerKind.Concatenate:
+                {
+                    int offset = 0;
+                    foreach (int j in l.From)
+                    {
+                        int part = LastAxis(model, j);
+                        var into = Into(plan.SourceOf(j));
+                        if (into is { } target) w.Line($"{G}Cpu.Concatenate.BackwardPart(d{i}, {target.Target}, {Rows(l)}, {part}, {l.Units}, {offset});");
+                        Then(into);
+                        offset += part;
+                    }
+                    break;
+                }
+                case LayerKind.Add:
+                    foreach (int j in l.From)
+                    {
+                        int o = plan.SourceOf(j);
+                        if (o < 0 || !plan.NeedsGradient[o]) continue;
+                        w.Line(written.Add(o)
+                            ? $"d{i}.CopyTo({plan.Gradient(o)});"
+                            : $"global::System.Numerics.Tensors.TensorPrimitives.Add({plan.Gradient(o)}, d{i}, {plan.Gradient(o)});");
+                    }
+                    break;
+                default:
+                {
+                    if (l.Activation != ActivationKind.Linear)
+                        w.Line($"{ActivationClass(l.Activation)}.Backward(s.Slice(batch * Layer{i}Z, batch * {l.Units}), s.Slice(batch * Layer{i}A, batch * {l.Units}), d{i}, d{i}, {l.Units}); // in place: now dLoss/dz");
+                    string dBias = l.UseBias ? $"g.Slice(Layer{i}Bias, {l.Units})" : "default";
+                    w.Line($"{G}Cpu.Dense.BackwardParameters({input}, d{i}, g.Slice(Layer{i}Kernel, {Int(l.KernelSize)}), {dBias}, batch, {l.Inputs}, {l.Units});");
+                    var into = Into(source);
+                    if (into is { } target)
+                        w.Line($"{G}Cpu.Dense.BackwardInput(d{i}, p.Slice(Layer{i}Kernel, {Int(l.KernelSize)}), {target.Target}, batch, {l.Inputs}, {l.Units});");
+                    Then(into);
+                    break;
+                }
             }
-            if (l.IsRecurrent)
-            {
-                w.Line($"// {l.Name}: d{i} holds dLoss/d(output) {OutputShape(l)}; backpropagation through time gives the kernels', the bias's{(i > 0 ? " and the input's" : "")} gradients");
-                w.Line($"var d{i} = new global::System.Span<float>({buffer}, 0, batch * {l.OutputWidth});");
-                string dx = i > 0 ? $"new global::System.Span<float>({next}, 0, batch * {l.InputWidth})" : "default";
-                w.Line($"{G}Cpu.{l.Kind}.Backward({input}, p.Slice(Layer{i}Kernel, {Int(l.KernelSize)}), p.Slice(Layer{i}Recurrent, {Int(l.RecurrentSize)}), s.Slice(batch * Layer{i}Cache, batch * {l.RecurrentCacheWidth}), d{i},");
-                w.Line($"    g.Slice(Layer{i}Kernel, {Int(l.KernelSize)}), g.Slice(Layer{i}Recurrent, {Int(l.RecurrentSize)}), g.Slice(Layer{i}Bias, {Int(l.BiasSize)}), {dx},");
-                w.Line($"    new global::System.Span<float>(_activations, batch * Layer{i}Scratch, batch * {l.RecurrentScratchWidth}), batch, {l.Timesteps}, {l.Inputs}, {l.Units}, returnSequences: {Bool(l.ReturnSequences)}, goBackwards: {Bool(l.GoBackwards)});");
-                continue;
-            }
-            if (l.Kind == LayerKind.Dropout)
-            {
-                w.Line($"// {l.Name}: d{i} holds dLoss/d(output) (B, {l.Units}); dLoss/d(input) = mask·d{i}");
-                w.Line($"var d{i} = new global::System.Span<float>({buffer}, 0, batch * {l.Units});");
-                w.Line($"{G}Cpu.Dropout.Backward(d{i}, s.Slice(batch * Layer{i}Mask, batch * {l.Units}), new global::System.Span<float>({next}, 0, batch * {l.Units}));");
-                continue;
-            }
-            w.Line($"// {l.Name}: d{i} holds dLoss/d(output) (B, {l.Units}){(l.Activation == ActivationKind.Linear ? "" : "; in place it becomes dLoss/dz")}");
-            w.Line($"var d{i} = new global::System.Span<float>({buffer}, 0, batch * {l.Units});");
-            if (l.Activation != ActivationKind.Linear)
-                w.Line($"{ActivationClass(l.Activation)}.Backward(s.Slice(batch * Layer{i}Z, batch * {l.Units}), s.Slice(batch * Layer{i}A, batch * {l.Units}), d{i}, d{i}, {l.Units});");
-            string dBias = l.UseBias ? $"g.Slice(Layer{i}Bias, {l.Units})" : "default";
-            w.Line($"{G}Cpu.Dense.BackwardParameters({input}, d{i}, g.Slice(Layer{i}Kernel, {Int(l.KernelSize)}), {dBias}, batch, {l.Inputs}, {l.Units});");
-            if (i > 0)
-                w.Line($"{G}Cpu.Dense.BackwardInput(d{i}, p.Slice(Layer{i}Kernel, {Int(l.KernelSize)}), new global::System.Span<float>({next}, 0, batch * {l.Inputs}), batch, {l.Inputs}, {l.Units});");
         }
         w.Close();
     }
@@ -530,11 +798,19 @@ internal static class ModelEmitter
         w.Open("private void EnsureCapacity(int batch)");
         w.Line("if (batch <= _capacity) return;");
         w.Line("_activations = new float[checked(batch * ActivationWidth)];");
-        w.Line("_delta = new float[checked(batch * MaxWidth)];");
-        w.Line("_deltaNext = new float[checked(batch * MaxWidth)];");
+        w.Line("_deltas = new float[checked(batch * GradientWidth)];");
+        if (plan.AccumulateWidth > 0) w.Line("_accumulate = new float[checked(batch * AccumulateWidth)];");
+        if (model.MultiOutput)
+        {
+            w.Line("_output = new float[checked(batch * OutputSize)];");
+            w.Line("_dOutput = new float[checked(batch * OutputSize)];");
+        }
         for (int i = 0; i < model.Layers.Length; i++)
-            if (model.Layers[i].Kind == LayerKind.BatchNormalization)
-                w.Line($"_layer{i}Cache = new float[{G}Cpu.BatchNorm.CacheSize(batch, {model.Layers[i].Units})];");
+        {
+            var l = model.Layers[i];
+            if (l.Kind == LayerKind.BatchNormalization)
+                w.Line($"_layer{i}Cache = new float[{G}Cpu.BatchNorm.CacheSize({Rows(l)}, {l.Units})];");
+        }
         w.Line("_capacity = batch;");
         w.Close();
         w.Line();
@@ -550,15 +826,50 @@ internal static class ModelEmitter
         w.Close();
     }
 
-    private static void WriteEvaluationResult(SourceWriter w, ModelSpec model)
+    private static List<string> MetricNames(OutputSpec output) =>
+        output.Metrics.Select(m => m.ToString()).Concat(output.CustomMetrics.Select(c => c.PropertyName)).ToList();
+
+    private static void WriteResultTypes(SourceWriter w, ModelSpec model)
     {
-        var names = model.Metrics.Select(m => m.ToString()).Concat(model.CustomMetrics.Select(c => c.PropertyName)).ToList();
-        string properties = string.Join("", names.Select(n => $", float {n}"));
-        w.Line("/// <summary>The loss and each metric of an evaluation, by name.</summary>");
-        w.Open($"public sealed record EvaluationResult(float Loss{properties})");
-        string args = string.Join("", names.Select((_, i) => $", e.MetricValues[{i}]"));
-        w.Line($"internal static EvaluationResult From({G}Evaluation e) => new(e.Loss{args});");
+        if (!model.MultiOutput)
+        {
+            var names = MetricNames(model.Outputs[0]);
+            w.Line("/// <summary>The loss and each metric of an evaluation, by name.</summary>");
+            w.Open($"public sealed record EvaluationResult(float Loss{string.Join("", names.Select(n => $", float {n}"))})");
+            w.Line($"internal static EvaluationResult From({G}Evaluation e) => new(e.Loss{string.Join("", names.Select((_, i) => $", e.MetricValues[{i}]"))});");
+            w.Close();
+            return;
+        }
+
+        // Metric values come as CreateMetrics lists them: each output's loss, then each output's metrics.
+        int next = model.Outputs.Length;
+        var results = new List<string>();
+        w.Line("/// <summary>The model's loss (Σ weight · loss), and each output's own loss and metrics, by name.</summary>");
+        w.Open($"public sealed record EvaluationResult(float Loss, {string.Join(", ", model.Outputs.Select(o => $"EvaluationResult.{o.PropertyName}Result {o.PropertyName}"))})");
+        for (int k = 0; k < model.Outputs.Length; k++)
+        {
+            var output = model.Outputs[k];
+            var names = MetricNames(output);
+            w.Line($"/// <summary>Output {output.Name}: its unweighted loss and its metrics.</summary>");
+            w.Line($"public sealed record {output.PropertyName}Result(float Loss{string.Join("", names.Select(n => $", float {n}"))});");
+            w.Line();
+            results.Add($"new(e.MetricValues[{k}]{string.Join("", names.Select((_, i) => $", e.MetricValues[{next + i}]"))})");
+            next += names.Count;
+        }
+        w.Line($"internal static EvaluationResult From({G}Evaluation e) => new(e.Loss, {string.Join(", ", results)});");
         w.Close();
+        w.Line();
+        w.Line("/// <summary>The targets of each output: class labels (int[] or float[]) for sparse losses, else a row per sample.</summary>");
+        w.Open($"public sealed record Targets({string.Join(", ", model.Outputs.Select(o => $"{G}Targets {o.PropertyName}"))})");
+        w.Open($"internal static {G}Targets Join(Targets? y, string name)");
+        w.Line("global::System.ArgumentNullException.ThrowIfNull(y, name);");
+        w.Line($"return {G}Targets.Join([{string.Join(", ", model.Outputs.Select(o => "y." + o.PropertyName))}], [{string.Join(", ", model.Outputs.Select(o => model.TargetWidth(o).ToString(System.Globalization.CultureInfo.InvariantCulture)))}],");
+        w.Line($"    [{string.Join(", ", model.Outputs.Select(o => $"name + \".{o.PropertyName}\""))}]);");
+        w.Close();
+        w.Close();
+        w.Line();
+        w.Line("/// <summary>The predictions of each output, one row per sample.</summary>");
+        w.Line($"public sealed record Predictions({string.Join(", ", model.Outputs.Select(o => $"float[,] {o.PropertyName}"))});");
     }
 
     /// <summary>"MeanSquaredError" -> "mean_squared_error", as Keras names things.</summary>
