@@ -275,4 +275,79 @@ public sealed class DiagnosticsTests
     public void AModelEndingInASequenceIsGen0007() =>
         Expect(Source($"[Model(InputShape = [5, 4])] [Lstm(3, ReturnSequences = true)] [Loss(LossKind.MeanSquaredError)] [Adam]"),
             "GEN0007", DiagnosticSeverity.Error, "Loss(LossKind.MeanSquaredError)", "'lstm'", "of shape (5, 3)", "flat predictions");
+
+    private const string TwoOutputs = "[Output(\"a\", LossKind.MeanSquaredError)] [Output(\"b\", LossKind.MeanSquaredError)] [Adam]";
+
+    [Fact]
+    public void AFromNamingNoLayerIsGen0018ListingTheNames() =>
+        Expect(Source($"[Model(InputShape = [4])] [Dense(8, Name = \"trunk\")] [Dense(3, Activation.Softmax, From = \"trunc\")] {Scce} [Adam]"),
+            "GEN0018", DiagnosticSeverity.Error, "Dense(3", "'dense'", "'trunc'", "\"input\", \"trunk\", \"dense\"");
+
+    [Fact]
+    public void AnOutputNamingNoLayerIsGen0018() =>
+        Expect(Source("[Model(InputShape = [4])] [Dense(2, Name = \"a\")] [Output(\"a\", LossKind.MeanSquaredError)] [Output(\"c\", LossKind.MeanSquaredError)] [Adam]"),
+            "GEN0018", DiagnosticSeverity.Error, "Output(\"c\"", "[Output]", "'c'");
+
+    [Fact]
+    public void LayersReadingEachOtherAreGen0019() =>
+        Expect(Source($"[Model(InputShape = [4])] [Dense(4, Name = \"a\", From = \"b\")] [Dense(4, Name = \"b\", From = \"a\")] [Dense(3, Activation.Softmax, From = \"b\")] {Scce} [Adam]"),
+            "GEN0019", DiagnosticSeverity.Error, "Dense(4, Name = \"a\"", "'a', 'b', 'dense'", "cycle");
+
+    [Fact]
+    public void ALayerThatFeedsNothingIsGen0020() =>
+        Expect(Source($"[Model(InputShape = [4])] [Dense(8, Name = \"unused\")] [Dense(3, Activation.Softmax, From = \"input\")] {Scce} [Adam]"),
+            "GEN0020", DiagnosticSeverity.Error, "Dense(8", "'unused'", "goes nowhere", "[Output(\"unused\"");
+
+    [Fact]
+    public void ASecondHeadWithoutALossIsGen0020() =>
+        Expect(Source("[Model(InputShape = [4])] [Dense(8, Name = \"trunk\")] [Dense(2, Name = \"a\")] [Dense(2, Name = \"b\", From = \"trunk\")] [Dense(1, Name = \"c\", From = \"trunk\")] " + TwoOutputs),
+            "GEN0020", DiagnosticSeverity.Error, "Dense(1, Name = \"c\"", "'c'");
+
+    [Fact]
+    public void AddingDifferentShapesIsGen0021() =>
+        Expect(Source($"[Model(InputShape = [4])] [Dense(8, Name = \"a\")] [Dense(6, Name = \"b\", From = \"input\")] [Add(\"a\", \"b\")] {SoftmaxOutput} {Scce} [Adam]"),
+            "GEN0021", DiagnosticSeverity.Error, "Add(", "'add'", "'a' (8) and 'b' (6)", "one shape");
+
+    [Fact]
+    public void ConcatenatingSequencesOfDifferentLengthsIsGen0021() =>
+        Expect(Source($"[Model(InputShape = [12])] [Reshape(3, 4, Name = \"a\")] [Reshape(4, 3, Name = \"b\", From = \"input\")] [Concatenate(\"a\", \"b\")] [Flatten] {SoftmaxOutput} {Scce} [Adam]"),
+            "GEN0021", DiagnosticSeverity.Error, "Concatenate(", "'a' (3, 4) and 'b' (4, 3)", "every axis but the last");
+
+    [Fact]
+    public void ConcatenatingOneLayerIsGen0007() =>
+        Expect(Source($"[Model(InputShape = [4])] [Dense(8, Name = \"a\")] [Concatenate(\"a\")] {SoftmaxOutput} {Scce} [Adam]"),
+            "GEN0007", DiagnosticSeverity.Error, "Concatenate(", "at least two");
+
+    [Fact]
+    public void ALossBesideOutputsIsGen0022() =>
+        Expect(Source("[Model(InputShape = [4])] [Dense(2, Name = \"a\")] [Dense(2, Name = \"b\", From = \"input\")] [Loss(LossKind.MeanSquaredError)] " + TwoOutputs),
+            "GEN0022", DiagnosticSeverity.Error, "Loss(", "[Loss]", "[Output]");
+
+    [Fact]
+    public void AReshapeToAnotherSizeIsGen0007() =>
+        Expect(Source($"[Model(InputShape = [12])] [Reshape(5, 2)] [Flatten] {SoftmaxOutput} {Scce} [Adam]"),
+            "GEN0007", DiagnosticSeverity.Error, "Reshape(5, 2)", "(5, 2)", "the 12 values");
+
+    [Fact]
+    public void AReshapeInfersItsMinusOneDimension()
+    {
+        var run = GeneratorHarness.Run(Source($"[Model(InputShape = [12])] [Reshape(-1, 4)] [Lstm(5)] {SoftmaxOutput} {Scce} [Adam]"));
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Contains("(B, 3, 4)", Assert.Single(run.Sources).Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AnEmbeddingAfterAnotherLayerIsGen0007() =>
+        Expect(Source($"[Model(InputShape = [4])] [Dense(4)] [Embedding(10, 3)] [Flatten] {SoftmaxOutput} {Scce} [Adam]"),
+            "GEN0007", DiagnosticSeverity.Error, "Embedding(10, 3)", "'embedding'", "the model's input");
+
+    [Fact]
+    public void TwoOutputsWithOneResultNameAreGen0007() =>
+        Expect(Source("[Model(InputShape = [4])] [Dense(2, Name = \"a_b\")] [Dense(2, Name = \"aB\", From = \"input\")] [Output(\"a_b\", LossKind.MeanSquaredError)] [Output(\"aB\", LossKind.MeanSquaredError)] [Adam]"),
+            "GEN0007", DiagnosticSeverity.Error, "Output(\"aB\"", "\"AB\"", "distinct C# identifier");
+
+    [Fact]
+    public void ALayerNamedInputIsGen0007() =>
+        Expect(Source($"[Model(InputShape = [4])] [Dense(3, Activation.Softmax, Name = \"input\")] {Scce} [Adam]"),
+            "GEN0007", DiagnosticSeverity.Error, "Dense(3", "\"input\"", "names the model's input");
 }

@@ -94,7 +94,49 @@ public sealed class SnapshotTests
         public partial class SequenceClassifier;
         """;
 
+    /// <summary>The seeds' price and category model: a shared trunk and two heads with their own losses, weights and metrics.</summary>
+    public const string PriceAndCategory = """
+        using Gen;
+
+        namespace Samples.MultiOutput;
+
+        [Model(InputShape = [10])]
+        [Dense(64, Activation.Relu, Name = "shared")]
+        [Dense(1, Name = "price", From = "shared")]
+        [Dense(3, Activation.Softmax, Name = "category", From = "shared")]
+        [Output("price", LossKind.MeanSquaredError, Weight = 1.0, Metrics = [MetricKind.MeanAbsoluteError])]
+        [Output("category", LossKind.SparseCategoricalCrossentropy, Weight = 0.5, Metrics = [MetricKind.SparseCategoricalAccuracy])]
+        [Adam]
+        public partial class PriceAndCategory;
+        """;
+
+    /// <summary>Every other graph layer: Embedding, Reshape, Flatten, Activation, an Add and a Concatenate that join, a branch read twice.</summary>
+    public const string TextGraph = """
+        using Gen;
+
+        namespace Samples.Graphs;
+
+        [Model(InputShape = [6])]
+        [Embedding(50, 4)]
+        [Flatten(Name = "tokens")]
+        [Dense(8, Activation.Relu, Name = "left")]
+        [Dense(8, Name = "right", From = "tokens")]
+        [Add("left", "right")]
+        [Activation(Activation.Tanh)]
+        [Concatenate("activation", "left")]
+        [Reshape(4, 4)]
+        [Gru(3)]
+        [BatchNormalization]
+        [Dense(2, Activation.Softmax)]
+        [Loss(LossKind.CategoricalCrossentropy)]
+        [Sgd(Momentum = 0.9)]
+        [Metrics(MetricKind.CategoricalAccuracy)]
+        public partial class TextGraph;
+        """;
+
     [Theory]
+    [InlineData(nameof(PriceAndCategory), PriceAndCategory, "Samples.MultiOutput.PriceAndCategory.g.cs")]
+    [InlineData(nameof(TextGraph), TextGraph, "Samples.Graphs.TextGraph.g.cs")]
     [InlineData(nameof(SequenceClassifier), SequenceClassifier, "Samples.Lstm.SequenceClassifier.g.cs")]
     [InlineData(nameof(RegularisedClassifier), RegularisedClassifier, "Samples.Classifier.RegularisedClassifier.g.cs")]
     [InlineData(nameof(Regressor), Regressor, "Samples.Regression.Regressor.g.cs")]

@@ -99,7 +99,7 @@ public class LstmTests
     }
 
     /// <summary>An LSTM in float64: gates [i, f, c, o]; returns the hidden state after each processing step.</summary>
-    private static double[][] Lstm(double[] q, int kernel, int recurrent, int bias, double[][] sequence, int units, bool backwards)
+    internal static double[][] Lstm(double[] q, int kernel, int recurrent, int bias, double[][] sequence, int units, bool backwards)
     {
         int features = sequence[0].Length, g4 = 4 * units;
         var h = new double[units];

@@ -1,0 +1,323 @@
+using Gen;
+
+namespace Gen.Generator.Tests.Numerics;
+
+/// <summary>A shared trunk and two heads, each with its own loss, weight and metric.</summary>
+[Model(InputShape = [4])]
+[Dense(5, Activation.Tanh, Name = "shared")]
+[Dense(2, Name = "price", From = "shared")]
+[Dense(3, Activation.Softmax, Name = "category", From = "shared")]
+[Output("price", LossKind.MeanSquaredError, Metrics = [MetricKind.MeanAbsoluteError])]
+[Output("category", LossKind.SparseCategoricalCrossentropy, Weight = 0.5, Metrics = [MetricKind.SparseCategoricalAccuracy])]
+[Sgd]
+internal partial class TwoHeads;
+
+/// <summary>Joins: an Add, a Concatenate of three (one of them the input), and a layer read twice.</summary>
+[Model(InputShape = [6])]
+[Dense(4, Activation.Relu, Name = "a")]
+[Dense(4, Activation.Tanh, Name = "b", From = "input")]
+[Add("a", "b", Name = "sum")]
+[Concatenate("sum", "a", "input", Name = "joined")]
+[Dense(3)]
+[Loss(LossKind.MeanSquaredError)]
+[Sgd]
+internal partial class Joins;
+
+/// <summary>Flat samples reshaped into sequences, an LSTM, BatchNormalization over (B·T) rows, an Activation layer, Flatten.</summary>
+[Model(InputShape = [12])]
+[Reshape(3, 4)]
+[Lstm(3, ReturnSequences = true)]
+[BatchNormalization]
+[Activation(Activation.Tanh)]
+[Flatten]
+[Dense(2)]
+[Loss(LossKind.MeanSquaredError)]
+[Sgd]
+internal partial class SequenceGraph;
+
+/// <summary>Integer tokens through an Embedding.</summary>
+[Model(InputShape = [5])]
+[Embedding(7, 3)]
+[Flatten]
+[Dense(2)]
+[Loss(LossKind.MeanSquaredError)]
+[Sgd]
+internal partial class Embedded;
+
+/// <summary>BatchNormalization of the raw input: its γ and β train, no input gradient is wanted.</summary>
+[Model(InputShape = [4])]
+[BatchNormalization]
+[Dense(3)]
+[Loss(LossKind.MeanSquaredError)]
+[Sgd]
+internal partial class NormalisedInput;
+
+/// <summary>Generated graphs: every gradient against float64 central differences of an independent reference.</summary>
+public class GraphTests
+{
+    private const int Batch = 6;
+
+    private static float[] Uniform(Random random, int count, double low = -1, double high = 1) =>
+        Enumerable.Range(0, count).Select(_ => (float)(low + random.NextDouble() * (high - low))).ToArray();
+
+    private static void Perturb(Span<float> p, Random random)
+    {
+        for (int i = 0; i < p.Length; i++) p[i] += (float)(random.NextDouble() * 0.2 - 0.1);
+    }
+
+    /// <summary>y = x @ W + b for one row, W (inputs, units) at kernel, b at bias.</summary>
+    private static double[] Dense(double[] q, int kernel, int bias, double[] x, int units)
+    {
+        var y = new double[units];
+        for (int j = 0; j < units; j++)
+        {
+            y[j] = bias < 0 ? 0 : q[bias + j];
+            for (int k = 0; k < x.Length; k++) y[j] += x[k] * q[kernel + k * units + j];
+        }
+        return y;
+    }
+
+    private static double Mse(double[] prediction, float[] y, int row)
+    {
+        double total = 0;
+        for (int j = 0; j < prediction.Length; j++) total += (prediction[j] - y[row * prediction.Length + j]) * (prediction[j] - y[row * prediction.Length + j]);
+        return total / prediction.Length;
+    }
+
+    private static double[] Row(float[] x, int row, int width) => Enumerable.Range(0, width).Select(k => (double)x[row * width + k]).ToArray();
+
+    [Fact]
+    public void Two_heads_have_the_gradient_of_the_weighted_sum_of_their_losses()
+    {
+        var model = new TwoHeads(seed: 4);
+        var random = new Random(1);
+        var x = Uniform(random, Batch * 4);
+        // Each sample's targets side by side: the price's 2 values, then the category's label.
+        var y = new float[Batch * 3];
+        for (int r = 0; r < Batch; r++)
+        {
+            y[r * 3] = (float)random.NextDouble();
+            y[r * 3 + 1] = (float)random.NextDouble();
+            y[r * 3 + 2] = r % 3;
+        }
+        Perturb(model.Parameters, random);
+        Assert.Equal(55, model.Parameters.Length);
+        float loss = model.ComputeGradients(x, y, default, Batch);
+        float[] analytic = model.Gradients.ToArray();
+
+        double Reference(double[] q)
+        {
+            double price = 0, category = 0;
+            for (int r = 0; r < Batch; r++)
+            {
+                var h = Dense(q, 0, 20, Row(x, r, 4), 5).Select(Math.Tanh).ToArray();
+                var p = Dense(q, 25, 35, h, 2);
+                price += ((p[0] - y[r * 3]) * (p[0] - y[r * 3]) + (p[1] - y[r * 3 + 1]) * (p[1] - y[r * 3 + 1])) / 2;
+                var z = Dense(q, 37, 52, h, 3);
+                double max = z.Max(), sum = z.Sum(v => Math.Exp(v - max));
+                category += -(z[(int)y[r * 3 + 2]] - max - Math.Log(sum));
+            }
+            return price / Batch + 0.5 * category / Batch;
+        }
+
+        double[] w = model.Parameters.ToArray().Select(v => (double)v).ToArray();
+        Assert.Equal(Reference(w), loss, 5);
+        CentralDifferences.AssertGradients(analytic, w, Reference);
+    }
+
+    [Fact]
+    public void Two_heads_evaluate_predict_and_fit_by_output_name()
+    {
+        var model = new TwoHeads(seed: 2);
+        var random = new Random(3);
+        const int n = 10;
+        var x = new float[n, 4];
+        var price = new float[n, 2];
+        var labels = new int[n];
+        for (int r = 0; r < n; r++)
+        {
+            for (int k = 0; k < 4; k++) x[r, k] = (float)(random.NextDouble() * 2 - 1);
+            price[r, 0] = x[r, 0] + x[r, 1];
+            price[r, 1] = x[r, 2];
+            labels[r] = r % 3;
+        }
+
+        var predictions = model.Predict(x);
+        Assert.Equal(n, predictions.Price.GetLength(0));
+        Assert.Equal(2, predictions.Price.GetLength(1));
+        Assert.Equal(3, predictions.Category.GetLength(1));
+
+        // Independent float64 results from the predictions.
+        double mse = 0, mae = 0, ce = 0, correct = 0;
+        for (int r = 0; r < n; r++)
+        {
+            for (int j = 0; j < 2; j++)
+            {
+                double e = predictions.Price[r, j] - price[r, j];
+                mse += e * e / 2 / n;
+                mae += Math.Abs(e) / 2 / n;
+            }
+            ce += -Math.Log(predictions.Category[r, labels[r]]) / n;
+            int argmax = Enumerable.Range(0, 3).MaxBy(j => predictions.Category[r, j]);
+            correct += argmax == labels[r] ? 1.0 / n : 0;
+        }
+
+        var result = model.Evaluate(x, new TwoHeads.Targets(price, labels), batchSize: 4);
+        Assert.Equal(mse, result.Price.Loss, 4);
+        Assert.Equal(mae, result.Price.MeanAbsoluteError, 4);
+        Assert.Equal(ce, result.Category.Loss, 4);
+        Assert.Equal(correct, result.Category.SparseCategoricalAccuracy, 5);
+        Assert.Equal(mse + 0.5 * ce, result.Loss, 4);
+
+        var history = model.Fit(x, new TwoHeads.Targets(price, labels), epochs: 3, batchSize: 4, verbose: 0,
+            validationData: (x, new TwoHeads.Targets(price, labels)));
+        foreach (string key in (string[])["loss", "price_loss", "category_loss", "price_mean_absolute_error", "category_sparse_categorical_accuracy", "val_loss", "val_price_loss"])
+            Assert.Equal(3, history[key].Count);
+        Assert.True(history["loss"][^1] < history["loss"][0], string.Join(", ", history["loss"]));
+    }
+
+    [Fact]
+    public void Targets_per_output_are_checked_by_name()
+    {
+        var model = new TwoHeads(seed: 2);
+        var x = new float[4, 4];
+        var error = Assert.Throws<ArgumentException>(() => model.Evaluate(x, new TwoHeads.Targets(new float[4, 2], new int[3])));
+        Assert.Contains("y.Category", error.Message, StringComparison.Ordinal);
+        var label = Assert.Throws<ArgumentException>(() => model.Evaluate(x, new TwoHeads.Targets(new float[4, 2], new[] { 0, 1, 3, 0 })));
+        Assert.Contains("category", label.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentNullException>(() => model.Fit(x, null!, verbose: 0));
+    }
+
+    [Fact]
+    public void Add_concatenate_and_a_layer_read_twice_have_the_gradients_of_a_float64_reference()
+    {
+        var model = new Joins(seed: 6);
+        var random = new Random(7);
+        var x = Uniform(random, Batch * 6);
+        var y = Uniform(random, Batch * 3);
+        Perturb(model.Parameters, random);
+        Assert.Equal(101, model.Parameters.Length);
+        float loss = model.ComputeGradients(x, y, default, Batch);
+        float[] analytic = model.Gradients.ToArray();
+
+        double Reference(double[] q)
+        {
+            double total = 0;
+            for (int r = 0; r < Batch; r++)
+            {
+                var input = Row(x, r, 6);
+                var a = Dense(q, 0, 24, input, 4).Select(v => Math.Max(v, 0)).ToArray();
+                var b = Dense(q, 28, 52, input, 4).Select(Math.Tanh).ToArray();
+                var sum = a.Zip(b, (u, v) => u + v).ToArray();
+                var joined = sum.Concat(a).Concat(input).ToArray();
+                total += Mse(Dense(q, 56, 98, joined, 3), y, r);
+            }
+            return total / Batch;
+        }
+
+        double[] w = model.Parameters.ToArray().Select(v => (double)v).ToArray();
+        Assert.Equal(Reference(w), loss, 5);
+        CentralDifferences.AssertGradients(analytic, w, Reference);
+    }
+
+    [Fact]
+    public void Reshape_lstm_batch_normalisation_over_timesteps_activation_and_flatten_have_the_gradients_of_a_float64_reference()
+    {
+        var model = new SequenceGraph(seed: 9);
+        var random = new Random(8);
+        var x = Uniform(random, Batch * 12);
+        var y = Uniform(random, Batch * 2);
+        Perturb(model.Parameters, random);
+        Assert.Equal(122, model.Parameters.Length);
+        float loss = model.ComputeGradients(x, y, default, Batch);
+        float[] analytic = model.Gradients.ToArray();
+
+        double Reference(double[] q)
+        {
+            // LSTM: kernel (4, 12) at 0, recurrent (3, 12) at 48, bias at 84; BatchNorm γ at 96, β at 99; Dense (9, 2) at 102, bias at 120.
+            var states = new double[Batch][][];
+            for (int r = 0; r < Batch; r++)
+            {
+                var sequence = Enumerable.Range(0, 3).Select(t => Row(x, r * 3 + t, 4)).ToArray();
+                states[r] = LstmTests.Lstm(q, 0, 48, 84, sequence, 3, backwards: false);
+            }
+            // Batch statistics over all B·T rows of each feature, biased variance, ε = 1e-3.
+            for (int u = 0; u < 3; u++)
+            {
+                double mean = 0, variance = 0;
+                foreach (var sample in states) foreach (var h in sample) mean += h[u] / (Batch * 3);
+                foreach (var sample in states) foreach (var h in sample) variance += (h[u] - mean) * (h[u] - mean) / (Batch * 3);
+                foreach (var sample in states)
+                    foreach (var h in sample) h[u] = Math.Tanh((h[u] - mean) / Math.Sqrt(variance + 1e-3) * q[96 + u] + q[99 + u]);
+            }
+            double total = 0;
+            for (int r = 0; r < Batch; r++) total += Mse(Dense(q, 102, 120, states[r].SelectMany(h => h).ToArray(), 2), y, r);
+            return total / Batch;
+        }
+
+        double[] w = model.Parameters.ToArray().Select(v => (double)v).ToArray();
+        Assert.Equal(Reference(w), loss, 5);
+        CentralDifferences.AssertGradients(analytic, w, Reference);
+    }
+
+    [Fact]
+    public void An_embedding_has_the_gradients_of_a_float64_reference_with_repeated_tokens()
+    {
+        var model = new Embedded(seed: 5);
+        var random = new Random(6);
+        var x = Enumerable.Range(0, Batch * 5).Select(i => (float)(i * 3 % 7)).ToArray(); // every token appears, several repeat
+        var y = Uniform(random, Batch * 2);
+        var p = model.Parameters;
+        for (int i = 0; i < 21; i++) Assert.InRange(p[i], -0.05f, 0.05f); // Keras's RandomUniform(−0.05, 0.05)
+        Perturb(p, random);
+        float loss = model.ComputeGradients(x, y, default, Batch);
+        float[] analytic = model.Gradients.ToArray();
+
+        double Reference(double[] q)
+        {
+            double total = 0;
+            for (int r = 0; r < Batch; r++)
+            {
+                var rows = Enumerable.Range(0, 5).SelectMany(t => Enumerable.Range(0, 3).Select(d => q[(int)x[r * 5 + t] * 3 + d])).ToArray();
+                total += Mse(Dense(q, 21, 51, rows, 2), y, r);
+            }
+            return total / Batch;
+        }
+
+        double[] w = model.Parameters.ToArray().Select(v => (double)v).ToArray();
+        Assert.Equal(Reference(w), loss, 5);
+        CentralDifferences.AssertGradients(analytic, w, Reference);
+        Assert.Throws<ArgumentException>(() => model.Predict(new float[,] { { 0, 1, 2, 3, 7 } })); // 7 is outside the vocabulary
+    }
+
+    [Fact]
+    public void Batch_normalisation_of_the_input_trains_gamma_and_beta()
+    {
+        var model = new NormalisedInput(seed: 1);
+        var random = new Random(2);
+        var x = Uniform(random, Batch * 4, -2, 3);
+        var y = Uniform(random, Batch * 3);
+        Perturb(model.Parameters, random);
+        float loss = model.ComputeGradients(x, y, default, Batch);
+        float[] analytic = model.Gradients.ToArray();
+
+        double Reference(double[] q)
+        {
+            var h = new double[Batch][];
+            for (int r = 0; r < Batch; r++) h[r] = Row(x, r, 4);
+            for (int j = 0; j < 4; j++)
+            {
+                double mean = h.Average(row => row[j]);
+                double variance = h.Average(row => (row[j] - mean) * (row[j] - mean));
+                foreach (var row in h) row[j] = (row[j] - mean) / Math.Sqrt(variance + 1e-3) * q[j] + q[4 + j];
+            }
+            double total = 0;
+            for (int r = 0; r < Batch; r++) total += Mse(Dense(q, 8, 20, h[r], 3), y, r);
+            return total / Batch;
+        }
+
+        double[] w = model.Parameters.ToArray().Select(v => (double)v).ToArray();
+        Assert.Equal(Reference(w), loss, 5);
+        CentralDifferences.AssertGradients(analytic, w, Reference);
+    }
+}
