@@ -70,6 +70,90 @@ public sealed class InitializerTests
         Assert.Equal("kernel", error.ParamName);
     }
 
+    [Fact]
+    public void GlorotUniform_IsTwoUMinusOneTimesTheLimit_BitForBit()
+    {
+        // The definition GlorotUniform had before it drew through RandomUniform: the same seed must keep the same weights.
+        const int FanIn = 33, FanOut = 17;
+        var kernel = new float[FanIn * FanOut];
+        var expected = new float[FanIn * FanOut];
+
+        Initializers.GlorotUniform(kernel, FanIn, FanOut, seed: 99, stream: 4);
+        Philox.FillUniform(expected, 99, 4);
+        float limit = Initializers.GlorotLimit(FanIn, FanOut);
+        for (int i = 0; i < expected.Length; i++) expected[i] = (2f * expected[i] - 1f) * limit;
+
+        Assert.Equal(expected, kernel);
+    }
+
+    [Theory]
+    [InlineData(-0.05f, 0.05f)]
+    [InlineData(0f, 1f)]
+    [InlineData(2f, 5f)]
+    [InlineData(-7f, -6.5f)]
+    public void RandomUniform_LargeFill_IsUniformOnTheRange(float minValue, float maxValue)
+    {
+        var values = new float[131072];
+
+        Initializers.RandomUniform(values, minValue, maxValue, seed: 5, stream: 1);
+
+        double sum = 0, sumOfSquares = 0, min = double.MaxValue, max = double.MinValue;
+        foreach (float v in values)
+        {
+            sum += v;
+            sumOfSquares += (double)v * v;
+            min = Math.Min(min, v);
+            max = Math.Max(max, v);
+        }
+        double range = maxValue - (double)minValue, center = (maxValue + (double)minValue) / 2;
+        double mean = sum / values.Length;
+        double variance = sumOfSquares / values.Length - mean * mean;
+        // U(a, b): mean (a + b)/2 with sd range/√(12n) ≈ 0.0008·range; variance range²/12 with sd ≈ 0.0002·range².
+        Assert.True(min >= minValue && max <= maxValue, $"values in [{min}, {max}], expected within [{minValue}, {maxValue}]");
+        Assert.True(min < minValue + 0.001 * range && max > maxValue - 0.001 * range, $"values in [{min}, {max}] do not reach [{minValue}, {maxValue}]");
+        Assert.True(Math.Abs(mean - center) < 0.004 * range, $"mean {mean}, expected {center}");
+        Assert.True(Math.Abs(variance - range * range / 12) < 0.001 * range * range, $"variance {variance}, expected {range * range / 12}");
+    }
+
+    [Fact]
+    public void RandomUniform_IsDeterministicPerSeedAndStream()
+    {
+        var first = new float[1000];
+        var second = new float[1000];
+        var otherStream = new float[1000];
+        var otherSeed = new float[1000];
+
+        Initializers.RandomUniform(first, -0.05f, 0.05f, seed: 3, stream: 8);
+        Initializers.RandomUniform(second, -0.05f, 0.05f, seed: 3, stream: 8);
+        Initializers.RandomUniform(otherStream, -0.05f, 0.05f, seed: 3, stream: 9);
+        Initializers.RandomUniform(otherSeed, -0.05f, 0.05f, seed: 4, stream: 8);
+
+        Assert.Equal(first, second);
+        Assert.True(CountEqual(first, otherStream) < 5, "streams 8 and 9 share most values");
+        Assert.True(CountEqual(first, otherSeed) < 5, "seeds 3 and 4 share most values");
+    }
+
+    [Fact]
+    public void RandomUniform_MapsEachPhiloxDrawLinearlyOntoTheRange()
+    {
+        // u = 0 gives minValue, and each value is min + (max − min)·u up to float rounding.
+        var u = new float[64];
+        var values = new float[64];
+        Philox.FillUniform(u, 11, 2);
+
+        Initializers.RandomUniform(values, 2f, 5f, seed: 11, stream: 2);
+
+        for (int i = 0; i < u.Length; i++) Assert.Equal(2.0 + 3.0 * u[i], values[i], 1e-6);
+    }
+
+    [Fact]
+    public void RandomUniform_RejectsAnEmptyOrNonFiniteRange()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>("maxValue", () => Initializers.RandomUniform(new float[4], 1f, 0f, 0, 0));
+        Assert.Throws<ArgumentOutOfRangeException>("minValue", () => Initializers.RandomUniform(new float[4], float.NaN, 0f, 0, 0));
+        Assert.Throws<ArgumentOutOfRangeException>("maxValue", () => Initializers.RandomUniform(new float[4], 0f, float.PositiveInfinity, 0, 0));
+    }
+
     private static int CountEqual(float[] a, float[] b)
     {
         int count = 0;

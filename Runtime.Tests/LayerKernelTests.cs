@@ -159,9 +159,37 @@ public sealed class LayerKernelTests
                 }
             return sum;
         }
-        AssertGradient(CentralDifferences(xd, Loss), dx, "dx");
-        AssertGradient(CentralDifferences(gd, Loss), dGamma, "dGamma");
-        AssertGradient(CentralDifferences(bd, Loss), dBeta, "dBeta");
+        AssertGradient(CentralDifferences.Gradient(xd, Loss), dx, "dx");
+        AssertGradient(CentralDifferences.Gradient(gd, Loss), dGamma, "dGamma");
+        AssertGradient(CentralDifferences.Gradient(bd, Loss), dBeta, "dBeta");
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void BatchNormBackward_WithEmptyDx_GivesTheSameParameterGradientsAndSkipsDx(bool scale)
+    {
+        // 130 features cross the kernel's block of 128, so both blocks must be handled without dx.
+        const int Rows = 9, Features = 130;
+        var random = new Random(scale ? 21 : 22);
+        var x = RandomArray(random, Rows * Features, 0.5f);
+        var gamma = scale ? RandomArray(random, Features, 1f) : [];
+        var dy = RandomArray(random, Rows * Features);
+        var cache = new float[BatchNorm.CacheSize(Rows, Features)];
+        BatchNorm.TrainingForward(x, gamma, RandomArray(random, Features), new float[Features], Filled(Features, 1f), new float[Rows * Features], cache, Rows, Features);
+        var dx = Filled(Rows * Features, 77f);
+        var dGamma = scale ? Filled(Features, -5f) : [];
+        var dBeta = Filled(Features, 9f);
+        BatchNorm.Backward(dy, gamma, cache, dx, dGamma, dBeta, Rows, Features);
+
+        var dGammaAlone = scale ? Filled(Features, 3f) : [];
+        var dBetaAlone = Filled(Features, 4f);
+        BatchNorm.Backward(dy, gamma, cache, Span<float>.Empty, dGammaAlone, dBetaAlone, Rows, Features);
+
+        Assert.DoesNotContain(77f, dx);
+        Assert.Equal(dGamma, dGammaAlone);
+        Assert.Equal(dBeta, dBetaAlone);
+        Assert.Throws<ArgumentException>("dx", () => BatchNorm.Backward(dy, gamma, cache, new float[Rows * Features - 1], dGamma, dBeta, Rows, Features));
     }
 
     [Fact]
@@ -197,25 +225,7 @@ public sealed class LayerKernelTests
             for (int i = 0; i < y.Length; i++) sum += y[i] * weights[i];
             return sum;
         }
-        return (CentralDifferences(xd, Loss), CentralDifferences(gd, Loss), CentralDifferences(bd, Loss));
-    }
-
-    /// <summary>∂loss/∂p by central differences, perturbing p in place.</summary>
-    private static double[] CentralDifferences(double[] p, Func<double> loss)
-    {
-        const double H = 1e-5;
-        var gradient = new double[p.Length];
-        for (int i = 0; i < p.Length; i++)
-        {
-            double saved = p[i];
-            p[i] = saved + H;
-            double plus = loss();
-            p[i] = saved - H;
-            double minus = loss();
-            p[i] = saved;
-            gradient[i] = (plus - minus) / (2 * H);
-        }
-        return gradient;
+        return (CentralDifferences.Gradient(xd, Loss), CentralDifferences.Gradient(gd, Loss), CentralDifferences.Gradient(bd, Loss));
     }
 
     /// <summary>Independent float64 BatchNorm: per column, mean and biased variance, then (x − μ)/√(σ² + ε)·γ + β.</summary>
@@ -423,6 +433,49 @@ public sealed class LayerKernelTests
         Concatenate.Backward(dy, da, db, 2, 2, 3);
         Assert.Equal([1, 2, 6, 7], da);
         Assert.Equal([3, 4, 5, 8, 9, 10], db);
+    }
+
+    [Fact]
+    public void ConcatenateParts_PlaceEachInputAtItsOffsetForwardAndCutItOutBackward()
+    {
+        float[] a = [1, 2, 3, 4], b = [10, 20, 30, 40, 50, 60], c = [7, 8]; // a (2, 2), b (2, 3), c (2, 1)
+        var y = Filled(12, float.NaN);
+        Concatenate.ForwardPart(a, y, 2, 2, 6, 0);
+        Concatenate.ForwardPart(b, y, 2, 3, 6, 2);
+        Concatenate.ForwardPart(c, y, 2, 1, 6, 5);
+        Assert.Equal([1, 2, 10, 20, 30, 7, 3, 4, 40, 50, 60, 8], y);
+
+        // Two parts give what the two-input Forward gives.
+        var two = Filled(10, float.NaN);
+        var parts = Filled(10, float.NaN);
+        Concatenate.Forward(a, b, two, 2, 2, 3);
+        Concatenate.ForwardPart(a, parts, 2, 2, 5, 0);
+        Concatenate.ForwardPart(b, parts, 2, 3, 5, 2);
+        Assert.Equal(two, parts);
+
+        float[] dy = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
+        var da = Filled(4, float.NaN);
+        var db = Filled(6, float.NaN);
+        var dc = Filled(2, float.NaN);
+        Concatenate.BackwardPart(dy, da, 2, 2, 6, 0);
+        Concatenate.BackwardPart(dy, db, 2, 3, 6, 2);
+        Concatenate.BackwardPart(dy, dc, 2, 1, 6, 5);
+        Assert.Equal([1, 2, 7, 8], da);
+        Assert.Equal([3, 4, 5, 9, 10, 11], db);
+        Assert.Equal([6, 12], dc);
+    }
+
+    [Fact]
+    public void ConcatenateParts_RejectBadSizes_NamingTheArgument()
+    {
+        var y = new float[12];
+        Assert.Throws<ArgumentException>("width", () => Concatenate.ForwardPart(new float[4], y, 2, 2, 6, 5));
+        Assert.Throws<ArgumentException>("part", () => Concatenate.ForwardPart(new float[3], y, 2, 2, 6, 0));
+        Assert.Throws<ArgumentException>("y", () => Concatenate.ForwardPart(new float[4], new float[11], 2, 2, 6, 0));
+        Assert.Throws<ArgumentOutOfRangeException>("offset", () => Concatenate.ForwardPart(new float[4], y, 2, 2, 6, -1));
+        Assert.Throws<ArgumentOutOfRangeException>("partWidth", () => Concatenate.BackwardPart(y, new float[4], 2, 0, 6, 0));
+        Assert.Throws<ArgumentException>("dPart", () => Concatenate.BackwardPart(y, new float[3], 2, 2, 6, 0));
+        Assert.Throws<ArgumentException>("dy", () => Concatenate.BackwardPart(new float[11], new float[4], 2, 2, 6, 0));
     }
 
     [Fact]

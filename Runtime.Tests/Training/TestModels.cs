@@ -26,7 +26,7 @@ internal sealed class LinearModel : IModel
 
     public int InputSize { get; }
     public int OutputSize { get; }
-    public int TargetSize => SparseTargets ? 1 : OutputSize;
+    public int TargetSize => Loss is MultiOutputLoss multiOutput ? multiOutput.TargetSize : SparseTargets ? 1 : OutputSize;
     public bool SparseTargets { get; }
     public Loss Loss { get; }
     public Optimizer Optimizer { get; }

@@ -109,13 +109,14 @@ public static class BatchNorm
     /// <summary>
     /// Gradients through the batch statistics, from the cache of <see cref="TrainingForward"/>:
     /// dβ = Σ_rows dy, dγ = Σ_rows dy·x̂ (each overwrites, skipped when empty), and
-    /// dx = γ·invstd/N·(N·dy − Σdy − x̂·Σ(dy·x̂)) (overwrites).
+    /// dx = γ·invstd/N·(N·dy − Σdy − x̂·Σ(dy·x̂)) (overwrites). An empty <paramref name="dx"/> means the input needs
+    /// no gradient (the model's first layer): only dγ and dβ are computed.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Backward(ReadOnlySpan<float> dy, ReadOnlySpan<float> gamma, ReadOnlySpan<float> cache, Span<float> dx, Span<float> dGamma, Span<float> dBeta, int rows, int features)
     {
         CheckSize(dy.Length, rows * features, nameof(dy));
-        CheckSize(dx.Length, rows * features, nameof(dx));
+        if (!dx.IsEmpty) CheckSize(dx.Length, rows * features, nameof(dx));
         if (cache.Length < CacheSize(rows, features)) throw new ArgumentException($"Expected the cache to hold at least {CacheSize(rows, features)} floats; got {cache.Length}.", nameof(cache));
         CheckOptional(gamma.Length, features, nameof(gamma));
         CheckOptional(dGamma.Length, gamma.IsEmpty ? 0 : features, nameof(dGamma));
@@ -147,6 +148,7 @@ public static class BatchNorm
                 if (!dBeta.IsEmpty) dBeta[c0 + j] = (float)s[j];
                 if (!dGamma.IsEmpty) dGamma[c0 + j] = (float)t[j];
             }
+            if (dx.IsEmpty) continue;
             for (int r = 0; r < rows; r++)
             {
                 int o = r * features + c0;

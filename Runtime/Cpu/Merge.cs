@@ -1,6 +1,9 @@
 namespace Gen.Cpu;
 
-/// <summary>Keras's Concatenate of two inputs on the last axis: a (B, Ca), b (B, Cb) -> y (B, Ca + Cb).</summary>
+/// <summary>
+/// Keras's Concatenate on the last axis: a (B, Ca), b (B, Cb) -> y (B, Ca + Cb). More inputs are one
+/// <see cref="ForwardPart"/> and one <see cref="BackwardPart"/> per input, at the sum of the widths before it.
+/// </summary>
 public static class Concatenate
 {
     /// <summary>y[r] = a[r] ‖ b[r] (overwrites).</summary>
@@ -25,6 +28,31 @@ public static class Concatenate
             dy.Slice(r * width, aWidth).CopyTo(da.Slice(r * aWidth, aWidth));
             dy.Slice(r * width + aWidth, bWidth).CopyTo(db.Slice(r * bWidth, bWidth));
         }
+    }
+
+    /// <summary>part (B, Cp) -> y[:, offset : offset + Cp] with y (B, C) (overwrites those columns, leaves the others).</summary>
+    public static void ForwardPart(ReadOnlySpan<float> part, Span<float> y, int batch, int partWidth, int width, int offset)
+    {
+        CheckPart(part.Length, nameof(part), y.Length, nameof(y), batch, partWidth, width, offset);
+        Columns.ScatterCore(part, batch, partWidth, y, width, offset, 1f);
+    }
+
+    /// <summary>dy (B, C) -> dPart (B, Cp) = dy[:, offset : offset + Cp] (overwrites).</summary>
+    public static void BackwardPart(ReadOnlySpan<float> dy, Span<float> dPart, int batch, int partWidth, int width, int offset)
+    {
+        CheckPart(dPart.Length, nameof(dPart), dy.Length, nameof(dy), batch, partWidth, width, offset);
+        Columns.GatherCore(dy, batch, width, offset, partWidth, dPart);
+    }
+
+    private static void CheckPart(int partLength, string partName, int yLength, string yName, int batch, int partWidth, int width, int offset)
+    {
+        if (batch < 0) throw new ArgumentOutOfRangeException(nameof(batch), batch, $"Expected a non-negative batch; got {batch}.");
+        if (partWidth < 1) throw new ArgumentOutOfRangeException(nameof(partWidth), partWidth, $"Expected a part of at least 1 column; got {partWidth}.");
+        if (offset < 0) throw new ArgumentOutOfRangeException(nameof(offset), offset, $"Expected a non-negative column offset; got {offset}.");
+        if ((long)offset + partWidth > width)
+            throw new ArgumentException($"Expected the part's columns [{offset}, {(long)offset + partWidth}) to lie within the width {width}; offset {offset} + partWidth {partWidth} > {width}.", nameof(width));
+        Columns.CheckLength(partLength, (long)batch * partWidth, partName);
+        Columns.CheckLength(yLength, (long)batch * width, yName);
     }
 
     private static void Check(int aLength, int bLength, int yLength, int batch, int aWidth, int bWidth, string yName)

@@ -21,9 +21,10 @@ public abstract class Loss
     /// The reduced loss of a batch. <paramref name="yPred"/> is <c>batch × width</c>, <paramref name="yTrue"/>
     /// is <c>batch × TargetWidth(width)</c>, <paramref name="sampleWeight"/> is empty (all ones) or one weight
     /// per sample. When <paramref name="gradient"/> is not empty it receives d(loss)/d(yPred), <c>batch × width</c>.
+    /// Virtual for losses that are not one per-sample formula (<see cref="MultiOutputLoss"/>).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public float Compute(ReadOnlySpan<float> yPred, ReadOnlySpan<float> yTrue, ReadOnlySpan<float> sampleWeight, int batch, Span<float> gradient)
+    public virtual float Compute(ReadOnlySpan<float> yPred, ReadOnlySpan<float> yTrue, ReadOnlySpan<float> sampleWeight, int batch, Span<float> gradient)
     {
         if (batch <= 0) throw new ArgumentOutOfRangeException(nameof(batch), batch, "The batch must hold at least one sample.");
         int width = yPred.Length / batch;

@@ -13,8 +13,25 @@ public static class Initializers
         if (kernel.Length != fanIn * fanOut)
             throw new ArgumentException($"Expected a kernel of {fanIn} × {fanOut} = {fanIn * fanOut} floats; got {kernel.Length}.", nameof(kernel));
         float limit = GlorotLimit(fanIn, fanOut);
-        Philox.FillUniform(kernel, seed, stream);
-        for (int i = 0; i < kernel.Length; i++) kernel[i] = (2f * kernel[i] - 1f) * limit;
+        RandomUniform(kernel, -limit, limit, seed, stream);
+    }
+
+    /// <summary>
+    /// Keras's <c>RandomUniform(minval, maxval)</c> (Embedding's default, with ±0.05): U(minValue, maxValue), filled in
+    /// order. Each value is (2u − 1)·h + m with u from <see cref="Philox.FillUniform"/>, h = (max − min)/2 and
+    /// m = (max + min)/2: for a range ±L that is exactly (2u − 1)·L, so <see cref="GlorotUniform"/> draws through here.
+    /// </summary>
+    public static void RandomUniform(Span<float> values, float minValue, float maxValue, ulong seed, ulong stream)
+    {
+        if (!float.IsFinite(minValue))
+            throw new ArgumentOutOfRangeException(nameof(minValue), minValue, $"Expected a finite minValue; got {minValue}.");
+        if (!float.IsFinite(maxValue) || maxValue < minValue)
+            throw new ArgumentOutOfRangeException(nameof(maxValue), maxValue, $"Expected a finite maxValue >= minValue {minValue}; got {maxValue}.");
+        // Halves first, so a range as wide as ±float.MaxValue does not overflow.
+        float half = 0.5f * maxValue - 0.5f * minValue;
+        float middle = 0.5f * maxValue + 0.5f * minValue;
+        Philox.FillUniform(values, seed, stream);
+        for (int i = 0; i < values.Length; i++) values[i] = (2f * values[i] - 1f) * half + middle;
     }
 
     /// <summary>√(6 / (fanIn + fanOut)), computed in float64 and rounded once.</summary>

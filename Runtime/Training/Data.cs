@@ -46,6 +46,44 @@ public readonly struct Targets
 
     /// <summary>As <see cref="Flatten(int, string, out int)"/>, naming the data <paramref name="displayName"/> in messages (e.g. "validationData.Y").</summary>
     internal float[] Flatten(int width, string paramName, string displayName, out int rows) => DataChecks.Flatten(_source, width, paramName, displayName, allowVector: true, out rows);
+
+    /// <summary>
+    /// The targets of a multi-output model: each part (any form a <see cref="Targets"/> takes) checked and flattened with
+    /// its width, then the parts' columns side by side in one row-major <c>float[n, Σ widths]</c>, as
+    /// <see cref="MultiOutputLoss"/> reads them. Errors name the part by <paramref name="names"/>[i] (e.g. "y.Price"),
+    /// which is also their parameter name.
+    /// </summary>
+    /// <exception cref="ArgumentNullException">A part is null (<c>default(Targets)</c>).</exception>
+    /// <exception cref="ArgumentException">Spans of different lengths, no parts, a width below 1, a part of the wrong
+    /// shape or with NaN or infinity, or parts with different sample counts.</exception>
+    public static Targets Join(ReadOnlySpan<Targets> parts, ReadOnlySpan<int> widths, ReadOnlySpan<string> names)
+    {
+        if (parts.IsEmpty) throw new ArgumentException("Expected at least one part; got none.", nameof(parts));
+        if (widths.Length != parts.Length)
+            throw new ArgumentException($"Expected one width per part ({parts.Length}); got {widths.Length}.", nameof(widths));
+        if (names.Length != parts.Length)
+            throw new ArgumentException($"Expected one name per part ({parts.Length}); got {names.Length}.", nameof(names));
+        var flat = new float[parts.Length][];
+        int rows = 0;
+        long total = 0;
+        for (int i = 0; i < parts.Length; i++)
+        {
+            string name = names[i] ?? throw new ArgumentException($"names[{i}] is null; expected the part's name.", nameof(names));
+            if (widths[i] < 1)
+                throw new ArgumentOutOfRangeException(nameof(widths), widths[i], $"Expected a width of at least 1 for {name}; got {widths[i]}.");
+            flat[i] = parts[i].Flatten(widths[i], name, name, out int n);
+            if (i == 0) rows = n;
+            else DataChecks.CheckSameCount(n, rows, name, name, names[0]);
+            total += widths[i];
+            if ((long)rows * total > Array.MaxLength)
+                throw new ArgumentException($"The parts up to {name} hold {(long)rows * total} values; at most {Array.MaxLength} fit in one buffer.", name);
+        }
+        var joined = new float[rows, (int)total];
+        var destination = Cpu.Columns.AsSpan(joined);
+        for (int i = 0, offset = 0; i < parts.Length; offset += widths[i], i++)
+            Cpu.Columns.ScatterCore(flat[i], rows, widths[i], destination, (int)total, offset, 1f);
+        return joined;
+    }
 }
 
 /// <summary>
@@ -140,14 +178,25 @@ internal static class DataChecks
     }
 
     /// <summary>Throws unless each label is a whole number in [0, classes).</summary>
-    public static void CheckLabels(ReadOnlySpan<float> labels, int classes, string paramName, string name)
+    public static void CheckLabels(ReadOnlySpan<float> labels, int classes, string paramName, string name) =>
+        CheckLabels(labels, 1, 0, classes, null, paramName, name, null);
+
+    /// <summary>
+    /// Throws unless column <paramref name="column"/> of each row of <paramref name="y"/> (rows of <paramref name="rowWidth"/>)
+    /// is a whole number in [0, classes) or <paramref name="ignoreClass"/>; the message names the row and, when given,
+    /// the output the column belongs to.
+    /// </summary>
+    public static void CheckLabels(ReadOnlySpan<float> y, int rowWidth, int column, int classes, int? ignoreClass,
+        string paramName, string name, string? output)
     {
-        for (int i = 0; i < labels.Length; i++)
+        for (int row = 0, i = column; i < y.Length; row++, i += rowWidth)
         {
-            float label = labels[i];
-            if (!(label >= 0 && label < classes && label == MathF.Floor(label)))
-                throw new ArgumentOutOfRangeException(paramName, label, string.Create(Invariant,
-                    $"{name}[{i}] is {label}: expected a whole-number class label in [0, {classes})."));
+            float label = y[i];
+            if ((label >= 0 && label < classes && label == MathF.Floor(label)) || (ignoreClass is int ignored && label == ignored)) continue;
+            string forOutput = output is null ? "" : $" for output \"{output}\"";
+            string orIgnored = ignoreClass is int k ? string.Create(Invariant, $" or the ignored class {k}") : "";
+            throw new ArgumentOutOfRangeException(paramName, label, string.Create(Invariant,
+                $"{name}[{row}] is {label}{forOutput}: expected a whole-number class label in [0, {classes}){orIgnored}."));
         }
     }
 

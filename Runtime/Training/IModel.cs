@@ -14,14 +14,31 @@ public interface IModel
     /// <summary>The number of predictions for one sample.</summary>
     int OutputSize { get; }
 
-    /// <summary>The number of target values for one sample: 1 for class labels, else <see cref="OutputSize"/>.</summary>
+    /// <summary>
+    /// The number of target values for one sample: 1 for class labels, else <see cref="OutputSize"/>; for a
+    /// multi-output model (<see cref="Loss"/> a <see cref="MultiOutputLoss"/>), the heads' target widths summed.
+    /// </summary>
     int TargetSize { get; }
 
-    /// <summary>Whether targets are integer class labels in [0, OutputSize) (sparse categorical losses).</summary>
+    /// <summary>
+    /// Whether targets are integer class labels in [0, OutputSize) (sparse categorical losses). A multi-output model's
+    /// heads say this each (<see cref="OutputHead.Sparse"/>).
+    /// </summary>
     bool SparseTargets { get; }
 
     /// <summary>The loss the model was compiled with.</summary>
     Loss Loss { get; }
+
+    /// <summary>
+    /// Checks the class labels in <paramref name="y"/> (rows of <see cref="TargetSize"/>): each sparse head's of a
+    /// <see cref="MultiOutputLoss"/>, or all of them when <see cref="SparseTargets"/>. Throws an
+    /// <see cref="ArgumentOutOfRangeException"/> naming <paramref name="name"/>, the row, the range and the label.
+    /// </summary>
+    void CheckTargets(ReadOnlySpan<float> y, string paramName, string name)
+    {
+        if (Loss is MultiOutputLoss multiOutput) multiOutput.CheckTargets(y, paramName, name);
+        else if (SparseTargets) DataChecks.CheckLabels(y, OutputSize, paramName, name);
+    }
 
     /// <summary>The optimizer that updates <see cref="Parameters"/>; its learning rate can be changed between steps.</summary>
     Optimizer Optimizer { get; }

@@ -244,7 +244,7 @@ public static class Trainer
         CheckLength(y.Length, batch, model.TargetSize, nameof(y), "TargetSize");
         DataChecks.CheckFinite(x, model.InputSize, nameof(x), nameof(x));
         DataChecks.CheckFinite(y, model.TargetSize, nameof(y), nameof(y));
-        if (model.SparseTargets) DataChecks.CheckLabels(y, model.OutputSize, nameof(y), nameof(y));
+        model.CheckTargets(y, nameof(y), nameof(y));
         if (!sampleWeight.IsEmpty) DataChecks.CheckWeights(sampleWeight, batch, nameof(sampleWeight), nameof(sampleWeight));
         return Step(model, x, y, sampleWeight, batch);
     }
@@ -368,7 +368,7 @@ public static class Trainer
             float[] xs = x.Flatten(model.InputSize, xParam, xName, out int n);
             float[] ys = y.Flatten(model.TargetSize, yParam, yName, out int ny);
             DataChecks.CheckSameCount(ny, n, yParam, yName, xName);
-            if (model.SparseTargets) DataChecks.CheckLabels(ys, model.OutputSize, yParam, yName);
+            model.CheckTargets(ys, yParam, yName);
             if (sampleWeight is not null) DataChecks.CheckWeights(sampleWeight, n, nameof(sampleWeight), nameof(sampleWeight));
             return new SampleSet(xs, ys, sampleWeight, 0, n);
         }
