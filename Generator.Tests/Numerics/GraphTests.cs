@@ -183,8 +183,9 @@ public class GraphTests
         var x = new float[4, 4];
         var error = Assert.Throws<ArgumentException>(() => model.Evaluate(x, new TwoHeads.Targets(new float[4, 2], new int[3])));
         Assert.Contains("y.Category", error.Message, StringComparison.Ordinal);
-        var label = Assert.Throws<ArgumentException>(() => model.Evaluate(x, new TwoHeads.Targets(new float[4, 2], new[] { 0, 1, 3, 0 })));
+        var label = Assert.ThrowsAny<ArgumentException>(() => model.Evaluate(x, new TwoHeads.Targets(new float[4, 2], new[] { 0, 1, 3, 0 })));
         Assert.Contains("category", label.Message, StringComparison.Ordinal);
+        Assert.Contains("y.Category", error.ParamName ?? error.Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentNullException>(() => model.Fit(x, null!, verbose: 0));
     }
 
