@@ -149,4 +149,7 @@ public sealed class OutputAttribute : Attribute
 
     /// <summary>User-defined metrics of this output (types deriving from <c>Gen.Metric</c>).</summary>
     public Type[] CustomMetrics { get; set; } = [];
+
+    /// <summary>The k of this output's top-k accuracy metrics (default 5, as Keras).</summary>
+    public int TopK { get; set; } = 5;
 }

@@ -41,4 +41,7 @@ public sealed class MetricsAttribute : Attribute
     /// after the built-in ones under their <c>Name</c>, and in <c>Evaluate</c>'s result under the type's name.
     /// </summary>
     public Type[] Custom { get; set; } = [];
+
+    /// <summary>The k of <see cref="MetricKind.TopKCategoricalAccuracy"/> and <see cref="MetricKind.SparseTopKCategoricalAccuracy"/> (default 5, as Keras).</summary>
+    public int TopK { get; set; } = 5;
 }

@@ -350,4 +350,9 @@ public sealed class DiagnosticsTests
     public void ALayerNamedInputIsGen0007() =>
         Expect(Source($"[Model(InputShape = [4])] [Dense(3, Activation.Softmax, Name = \"input\")] {Scce} [Adam]"),
             "GEN0007", DiagnosticSeverity.Error, "Dense(3", "\"input\"", "names the model's input");
+
+    [Fact]
+    public void ATopKBelowOneIsGen0007() =>
+        Expect(Source($"[Model(InputShape = [4])] {SoftmaxOutput} {Scce} [Adam] [Metrics(MetricKind.SparseTopKCategoricalAccuracy, TopK = 0)]"),
+            "GEN0007", DiagnosticSeverity.Error, "Metrics(", "TopK", "at least 1");
 }

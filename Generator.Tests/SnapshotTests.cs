@@ -74,7 +74,7 @@ public sealed class SnapshotTests
         [Dense(10)]
         [Loss(LossKind.SparseCategoricalCrossentropy, FromLogits = true)]
         [AdamW(LearningRate = 1e-3, GlobalClipNorm = 1.0)]
-        [Metrics(MetricKind.SparseCategoricalAccuracy, MetricKind.SparseTopKCategoricalAccuracy)]
+        [Metrics(MetricKind.SparseCategoricalAccuracy, MetricKind.SparseTopKCategoricalAccuracy, TopK = 3)]
         public partial class RegularisedClassifier;
         """;
 

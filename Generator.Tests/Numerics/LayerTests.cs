@@ -30,7 +30,7 @@ internal partial class WithDropout;
 [Dense(10)]
 [Loss(LossKind.SparseCategoricalCrossentropy, FromLogits = true)]
 [AdamW(LearningRate = 1e-3, GlobalClipNorm = 1.0)]
-[Metrics(MetricKind.SparseCategoricalAccuracy, MetricKind.SparseTopKCategoricalAccuracy)]
+[Metrics(MetricKind.SparseCategoricalAccuracy, MetricKind.SparseTopKCategoricalAccuracy, TopK = 3)]
 internal partial class RegularisedClassifier;
 
 /// <summary>BatchNormalization and Dropout in generated models: gradients, modes and state.</summary>
@@ -207,5 +207,13 @@ public class LayerTests
         var x = Enumerable.Range(0, Batch * inputs).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
         var y = Enumerable.Range(0, Batch * outputs).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
         return (x, y);
+    }
+
+    [Fact]
+    public void Top_k_in_the_metrics_attribute_sets_k()
+    {
+        var metrics = new RegularisedClassifier(seed: 1).CreateMetrics();
+        Assert.Equal(3, Assert.IsType<SparseTopKCategoricalAccuracyMetric>(metrics[1]).K);
+        Assert.Equal(5, new SparseTopKCategoricalAccuracyMetric().K);
     }
 }

@@ -140,7 +140,7 @@ partial class RegularisedClassifier : global::Gen.IModel
     /// <inheritdoc/>
     public global::System.ReadOnlySpan<float> Output => new(_activations, _batch * Layer7Z, _batch * OutputSize);
     /// <inheritdoc/>
-    public global::Gen.Metric[] CreateMetrics() => [new global::Gen.SparseCategoricalAccuracyMetric(), new global::Gen.SparseTopKCategoricalAccuracyMetric()];
+    public global::Gen.Metric[] CreateMetrics() => [new global::Gen.SparseCategoricalAccuracyMetric(), new global::Gen.SparseTopKCategoricalAccuracyMetric(k: 3)];
 
     /// <inheritdoc/>
     public void Forward(global::System.ReadOnlySpan<float> x, int batch)

@@ -115,7 +115,8 @@ internal static class ModelParser
         var metrics = new List<MetricKind>();
         var customMetrics = new List<CustomMetricSpec>();
         AttributeData? metricsAttribute = null;
-        var outputAttributes = new List<(AttributeData Attribute, string Layer, LossSpec Loss, double Weight, List<MetricKind> Metrics, List<CustomMetricSpec> Custom)>();
+        var outputAttributes = new List<(AttributeData Attribute, string Layer, LossSpec Loss, double Weight, List<MetricKind> Metrics, List<CustomMetricSpec> Custom, int TopK)>();
+        int topK = 5;
 
         foreach (var attribute in modelAttributes)
         {
@@ -223,7 +224,7 @@ internal static class ModelParser
                         if (named.Key == "Metrics") ParseMetricKinds(named.Value, outputMetrics, location, Report);
                         if (named.Key == "CustomMetrics") ParseCustomMetrics(named.Value, outputMetrics, outputCustom, location, Report);
                     }
-                    outputAttributes.Add((attribute, layer, outputLoss, weight, outputMetrics, outputCustom));
+                    outputAttributes.Add((attribute, layer, outputLoss, weight, outputMetrics, outputCustom, ParseTopK(attribute, location, Report)));
                     break;
                 }
                 case "SgdAttribute" or "AdamAttribute" or "AdamWAttribute" or "RmsPropAttribute" or "AdagradAttribute":
@@ -232,6 +233,7 @@ internal static class ModelParser
                 case "MetricsAttribute":
                 {
                     metricsAttribute = attribute;
+                    topK = ParseTopK(attribute, location, Report);
                     if (attribute.ConstructorArguments.Length < 1 || attribute.ConstructorArguments[0].IsNull) break;
                     ParseMetricKinds(attribute.ConstructorArguments[0], metrics, location, Report);
                     foreach (var named in attribute.NamedArguments)
@@ -264,9 +266,9 @@ internal static class ModelParser
         if (graph is not null)
         {
             var requested = outputAttributes.Count > 0
-                ? outputAttributes.Select(o => (o.Layer, o.Loss, o.Weight, o.Metrics, o.Custom, Location: AttributeLocation(o.Attribute, cancellationToken))).ToList()
-                : loss is null ? [] : [(declared[declared.Count - 1].Name, loss, 1.0, metrics, customMetrics, AttributeLocation(lossAttribute!, cancellationToken))];
-            foreach (var (layerName, outputLoss, weight, outputMetrics, custom, location) in requested)
+                ? outputAttributes.Select(o => (o.Layer, o.Loss, o.Weight, o.Metrics, o.Custom, o.TopK, Location: AttributeLocation(o.Attribute, cancellationToken))).ToList()
+                : loss is null ? [] : [(declared[declared.Count - 1].Name, loss, 1.0, metrics, customMetrics, topK, AttributeLocation(lossAttribute!, cancellationToken))];
+            foreach (var (layerName, outputLoss, weight, outputMetrics, custom, k, location) in requested)
             {
                 int index = graph.IndexOf(layerName);
                 if (index < 0)
@@ -294,7 +296,7 @@ internal static class ModelParser
                     var activation = graph.EffectiveActivation(index);
                     CheckLossFitsOutput(outputLoss, layer.Width, activation, location, Report);
                     CheckMetricsFit(outputMetrics, outputLoss, layer.Width, outputAttributes.Count > 0 ? location : metricsAttribute is null ? null : AttributeLocation(metricsAttribute, cancellationToken), Report);
-                    outputs.Add(new OutputSpec(index, layerName, property, outputLoss, weight, outputMetrics.ToEquatableArray(), custom.ToEquatableArray()));
+                    outputs.Add(new OutputSpec(index, layerName, property, outputLoss, weight, outputMetrics.ToEquatableArray(), custom.ToEquatableArray(), k));
                 }
             }
             // An unused layer is worth reporting only once the outputs are known.
@@ -380,6 +382,13 @@ internal static class ModelParser
             else
                 customMetrics.Add(new CustomMetricSpec(type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), property));
         }
+    }
+
+    private static int ParseTopK(AttributeData attribute, Location? location, Reporter report)
+    {
+        int k = Named(attribute, "TopK", 5);
+        if (k < 1) report(Descriptors.InvalidHyperparameter, location, "TopK", k, "at least 1");
+        return k;
     }
 
     private static int[] IntArray(TypedConstant arg) =>

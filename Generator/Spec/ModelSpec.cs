@@ -95,7 +95,8 @@ internal sealed record OutputSpec(
     LossSpec Loss,
     double Weight,
     EquatableArray<MetricKind> Metrics,
-    EquatableArray<CustomMetricSpec> CustomMetrics);
+    EquatableArray<CustomMetricSpec> CustomMetrics,
+    int TopK = 5);
 
 /// <summary>
 /// A layer of the graph, in topological order (<see cref="Index"/> is its position). <see cref="From"/> lists the

@@ -24,7 +24,7 @@ Console.WriteLine(Invariant($"trained {history.Epochs} epochs; learning rate at 
 
 // Evaluate and Predict run in inference mode: no dropout, moving statistics in the normalisation layers.
 var result = model.Evaluate(xTest, yTest);
-Console.WriteLine(Invariant($"test loss: {result.Loss:F4}  top-5 accuracy: {result.SparseTopKCategoricalAccuracy:F4}"));
+Console.WriteLine(Invariant($"test loss: {result.Loss:F4}  top-3 accuracy: {result.SparseTopKCategoricalAccuracy:F4}"));
 Console.WriteLine(Invariant($"test accuracy: {result.SparseCategoricalAccuracy:F4}"));
 
 static float[,] Rows(float[,] source, int start, int count)

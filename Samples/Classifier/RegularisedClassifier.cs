@@ -17,5 +17,5 @@ namespace Gen.Samples.Classifier;
 [Dense(10)]
 [Loss(LossKind.SparseCategoricalCrossentropy, FromLogits = true)]
 [AdamW(LearningRate = 1e-3, GlobalClipNorm = 1.0)]
-[Metrics(MetricKind.SparseCategoricalAccuracy, MetricKind.SparseTopKCategoricalAccuracy)]
+[Metrics(MetricKind.SparseCategoricalAccuracy, MetricKind.SparseTopKCategoricalAccuracy, TopK = 3)]
 public partial class RegularisedClassifier;

@@ -454,7 +454,8 @@ internal static class ModelEmitter
     }
 
     private static IEnumerable<string> MetricExpressions(OutputSpec output) =>
-        output.Metrics.Select(m => $"new {G}{m}Metric()").Concat(output.CustomMetrics.Select(c => $"new {c.TypeName}()"));
+        output.Metrics.Select(m => m is MetricKind.TopKCategoricalAccuracy or MetricKind.SparseTopKCategoricalAccuracy && output.TopK != 5
+            ? $"new {G}{m}Metric(k: {output.TopK})" : $"new {G}{m}Metric()").Concat(output.CustomMetrics.Select(c => $"new {c.TypeName}()"));
 
     private static void WriteModelMembers(SourceWriter w, ModelSpec model, ArenaPlan plan)
     {
