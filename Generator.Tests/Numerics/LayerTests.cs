@@ -216,4 +216,13 @@ public class LayerTests
         Assert.Equal(3, Assert.IsType<SparseTopKCategoricalAccuracyMetric>(metrics[1]).K);
         Assert.Equal(5, new SparseTopKCategoricalAccuracyMetric().K);
     }
+
+    [Fact]
+    public void The_moving_statistics_are_the_models_state_for_callbacks()
+    {
+        IModel model = new WithBatchNorm(seed: 1);
+        Assert.Equal(10, model.State.Length); // moving mean and variance of 5 features
+        Assert.Equal(1f, model.State[5]);    // the moving variance starts at 1
+        Assert.Equal(0, ((IModel)new WithDropout(seed: 1)).State.Length);
+    }
 }

@@ -401,4 +401,25 @@ public sealed class CallbackTests : IDisposable
         Assert.Equal(model.Parameters.ToArray(), single.Data);
         Assert.Equal("2", metadata["epoch"]);
     }
+
+    [Fact]
+    public void ModelCheckpoint_SavesTheNonTrainableStateBesideTheParameters()
+    {
+        string path = Path.Combine(Path.GetTempPath(), "gen-checkpoint-state-" + Guid.NewGuid().ToString("N"), "model.safetensors");
+        try
+        {
+            var run = new Harness(new ModelCheckpoint(path));
+            run.Model.Parameters.Fill(2);
+            run.Model.StateValues = [7f, 8f, 9f];
+            run.EndEpoch(1f);
+            var tensors = SafeTensors.Load(path);
+            Assert.Equal(["parameters", "state"], tensors.Select(t => t.Name).ToArray());
+            Assert.Equal([2f, 2f], tensors[0].Data);
+            Assert.Equal([7f, 8f, 9f], tensors[1].Data);
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
+        }
+    }
 }

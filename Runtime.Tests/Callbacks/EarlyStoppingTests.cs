@@ -213,4 +213,22 @@ public sealed class EarlyStoppingTests
         Assert.NotEqual(weights[^1], weights[best]);
         Assert.Equal(weights[best], model.Parameters.ToArray());
     }
+
+    [Fact]
+    public void RestoreBestWeights_AlsoRestoresTheNonTrainableState()
+    {
+        // Keras's get_weights/set_weights include BatchNormalization's moving statistics.
+        var run = new Harness(new EarlyStopping(patience: 1, restoreBestWeights: true));
+        run.Model.StateValues = new float[3];
+        float[] valLosses = [2f, 1f, 3f, 4f];
+        for (int e = 0; e < valLosses.Length; e++)
+        {
+            run.Model.Parameters.Fill(e);
+            run.Model.StateValues.AsSpan().Fill(100 + e);
+            if (run.EndEpoch(valLosses[e])) break;
+        }
+        run.EndTraining();
+        Assert.Equal([1f, 1f], run.Model.Parameters.ToArray());
+        Assert.Equal([101f, 101f, 101f], run.Model.StateValues);
+    }
 }

@@ -33,6 +33,10 @@ internal sealed class LinearModel : IModel
     public Span<float> Parameters => _parameters;
     public Span<float> Gradients => _gradients;
     public ReadOnlySpan<float> Output => _output.AsSpan(0, _batch * OutputSize);
+
+    /// <summary>Non-trainable values that only callbacks touch (a stand-in for moving statistics); empty unless set.</summary>
+    public float[] StateValues { get; set; } = [];
+    public Span<float> State => StateValues;
     private int _batch;
 
     /// <summary>When set, receives feature 0 (the sample id) of every sample passed to ComputeGradients.</summary>

@@ -90,6 +90,9 @@ public sealed class TrainingContext
     /// <summary>The model's parameters, one flat buffer (read and written in place; <see cref="IModel.Parameters"/>).</summary>
     public Span<float> Parameters => Model.Parameters;
 
+    /// <summary>The model's non-trainable state, such as moving statistics (<see cref="IModel.State"/>); often empty.</summary>
+    public Span<float> State => Model.State;
+
     /// <summary>The optimizer's learning rate; a new value applies from the next step.</summary>
     public float LearningRate
     {

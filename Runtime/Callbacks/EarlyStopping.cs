@@ -99,13 +99,21 @@ public sealed class EarlyStopping : MonitorCallback
 
     public override void OnTrainEnd(IReadOnlyDictionary<string, float> logs)
     {
-        if (RestoreBestWeights && _bestWeights is not null) _bestWeights.CopyTo(Context.Parameters);
+        if (RestoreBestWeights && _bestWeights is not null)
+        {
+            // Keras's get_weights/set_weights: the trainable weights and the non-trainable state (moving statistics).
+            var parameters = Context.Parameters;
+            _bestWeights.AsSpan(0, parameters.Length).CopyTo(parameters);
+            _bestWeights.AsSpan(parameters.Length).CopyTo(Context.State);
+        }
     }
 
     private void StoreWeights()
     {
         var parameters = Context.Parameters;
-        if (_bestWeights?.Length != parameters.Length) _bestWeights = new float[parameters.Length];
+        var state = Context.State;
+        if (_bestWeights?.Length != parameters.Length + state.Length) _bestWeights = new float[parameters.Length + state.Length];
         parameters.CopyTo(_bestWeights);
+        state.CopyTo(_bestWeights.AsSpan(parameters.Length));
     }
 }

@@ -6,7 +6,9 @@ namespace Gen;
 /// <summary>
 /// Saves the model's parameters at the end of each epoch (Keras's <c>ModelCheckpoint</c> with
 /// <c>save_freq="epoch"</c>), as a safetensors file (<see cref="SafeTensors"/>) holding one float32 tensor
-/// "parameters" of shape [n] (the flat <see cref="IModel.Parameters"/>) and the 1-based epoch in its metadata.
+/// "parameters" of shape [n] (the flat <see cref="IModel.Parameters"/>), a tensor "state" of shape [m] when the model
+/// has non-trainable state (<see cref="IModel.State"/>, such as BatchNormalization's moving statistics), and the
+/// 1-based epoch in its metadata.
 /// With <see cref="SaveBestOnly"/>, it saves only when the monitored value improves on the best one seen (the
 /// first value always does; ties do not), and an epoch whose logs lack the monitor is skipped with a warning.
 /// As in Keras, the best value is kept from one <c>Fit</c> to the next, so a later run overwrites the file only
@@ -15,6 +17,7 @@ namespace Gen;
 public sealed class ModelCheckpoint : MonitorCallback
 {
     private float[] _buffer = [];
+    private float[] _stateBuffer = [];
 
     /// <param name="path">The file to write (overwritten at each save).</param>
     /// <param name="monitor">The key of the epoch logs to watch with <paramref name="saveBestOnly"/>.</param>
@@ -47,9 +50,15 @@ public sealed class ModelCheckpoint : MonitorCallback
     private void Save(int epoch)
     {
         var parameters = Context.Parameters;
+        var state = Context.State;
         if (_buffer.Length != parameters.Length) _buffer = new float[parameters.Length];
+        if (_stateBuffer.Length != state.Length) _stateBuffer = new float[state.Length];
         parameters.CopyTo(_buffer);
+        state.CopyTo(_stateBuffer);
         var metadata = new Dictionary<string, string> { ["epoch"] = (epoch + 1).ToString(CultureInfo.InvariantCulture) };
-        SafeTensors.Save(Path, [("parameters", [_buffer.Length], _buffer)], metadata);
+        if (_stateBuffer.Length == 0)
+            SafeTensors.Save(Path, [("parameters", [_buffer.Length], _buffer)], metadata);
+        else
+            SafeTensors.Save(Path, [("parameters", [_buffer.Length], _buffer), ("state", [_stateBuffer.Length], _stateBuffer)], metadata);
     }
 }

@@ -46,6 +46,13 @@ public interface IModel
     /// <summary>Every trainable weight, in one flat arena (layer by layer; kernel then bias).</summary>
     Span<float> Parameters { get; }
 
+    /// <summary>
+    /// What training updates but the optimizer does not (Keras's non-trainable variables, such as BatchNormalization's
+    /// moving statistics), in one flat buffer; empty when the model has none. Part of the weights that callbacks
+    /// store and restore.
+    /// </summary>
+    Span<float> State => Span<float>.Empty;
+
     /// <summary>The gradient of the loss for each entry of <see cref="Parameters"/>, same layout.</summary>
     Span<float> Gradients { get; }
 
