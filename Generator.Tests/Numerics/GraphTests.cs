@@ -52,6 +52,15 @@ internal partial class Embedded;
 [Sgd]
 internal partial class NormalisedInput;
 
+/// <summary>An output that another output reads: its gradient is its loss's plus what flows back from the second.</summary>
+[Model(InputShape = [3])]
+[Dense(2, Name = "first")]
+[Dense(2, Activation.Tanh, Name = "second")]
+[Output("first", LossKind.MeanSquaredError)]
+[Output("second", LossKind.MeanAbsoluteError, Weight = 2.0)]
+[Adam]
+internal partial class ChainedHeads;
+
 /// <summary>Generated graphs: every gradient against float64 central differences of an independent reference.</summary>
 public class GraphTests
 {
@@ -315,6 +324,38 @@ public class GraphTests
             double total = 0;
             for (int r = 0; r < Batch; r++) total += Mse(Dense(q, 8, 20, h[r], 3), y, r);
             return total / Batch;
+        }
+
+        double[] w = model.Parameters.ToArray().Select(v => (double)v).ToArray();
+        Assert.Equal(Reference(w), loss, 5);
+        CentralDifferences.AssertGradients(analytic, w, Reference);
+    }
+
+    [Fact]
+    public void An_output_read_by_another_output_has_the_gradient_of_both_losses()
+    {
+        var model = new ChainedHeads(seed: 3);
+        var random = new Random(9);
+        var x = Uniform(random, Batch * 3);
+        var y = Uniform(random, Batch * 4); // first's 2 targets, then second's 2
+        Perturb(model.Parameters, random);
+        float loss = model.ComputeGradients(x, y, default, Batch);
+        float[] analytic = model.Gradients.ToArray();
+
+        double Reference(double[] q)
+        {
+            double first = 0, second = 0;
+            for (int r = 0; r < Batch; r++)
+            {
+                var a = Dense(q, 0, 6, Row(x, r, 3), 2);
+                var b = Dense(q, 8, 12, a, 2).Select(Math.Tanh).ToArray();
+                for (int j = 0; j < 2; j++)
+                {
+                    first += (a[j] - y[r * 4 + j]) * (a[j] - y[r * 4 + j]) / 2;
+                    second += Math.Abs(b[j] - y[r * 4 + 2 + j]) / 2;
+                }
+            }
+            return first / Batch + 2 * second / Batch;
         }
 
         double[] w = model.Parameters.ToArray().Select(v => (double)v).ToArray();
