@@ -1,3 +1,5 @@
+using System.Numerics;
+using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 
 namespace Gen.Cpu;
@@ -17,8 +19,15 @@ namespace Gen.Cpu;
 /// </para>
 /// <para>
 /// Cache (<see cref="CacheSize"/> floats, written by <see cref="Forward"/>, read by <see cref="Backward"/>):
-/// the activated gates [i, f, g, o] (B, T, 4U) indexed by input time, then the cell states (B, T, U) and the
-/// hidden states (B, T, U) indexed by processing step. Nothing here allocates; parameter gradients and dx overwrite.
+/// the activated gates [i, f, g, o] (B, T, 4U) indexed by input time, the cell states (B, T, U) indexed by processing
+/// step, then the previous hidden states (B, T, U) indexed by input time: at x_t's row, the h the step reading x_t
+/// started from (0 for the first step), so that dR is one product over every (batch, time) row.
+/// Nothing here allocates; parameter gradients and dx overwrite.
+/// </para>
+/// <para>
+/// The batch is split into parts (<see cref="Recurrent.BatchParts"/>), each running the whole recurrence for its rows
+/// on one thread, a timestep's recurrent product h @ R as one register-blocked product over the part's rows. Every
+/// row's arithmetic is the same whatever part holds it, so results do not depend on the thread count.
 /// </para>
 /// </summary>
 public static class Lstm
@@ -34,8 +43,7 @@ public static class Lstm
         checked(returnSequences ? batch * timesteps * units : batch * units);
 
     /// <summary>x (B, T, F) -> output (B, T, U) or (B, U); fills <paramref name="cache"/> for <see cref="Backward"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> kernel, ReadOnlySpan<float> recurrentKernel, ReadOnlySpan<float> bias,
+    public static unsafe void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> kernel, ReadOnlySpan<float> recurrentKernel, ReadOnlySpan<float> bias,
         Span<float> output, Span<float> cache, int batch, int timesteps, int features, int units, bool returnSequences, bool goBackwards)
     {
         Recurrent.CheckShape(batch, timesteps, features, units);
@@ -47,40 +55,63 @@ public static class Lstm
         Recurrent.CheckLength(output.Length, OutputSize(batch, timesteps, units, returnSequences), nameof(output));
         Recurrent.CheckAtLeast(cache.Length, CacheSize(batch, timesteps, units), nameof(cache));
 
-        var gates = cache[..(rows * g4)];
-        var cells = cache.Slice(rows * g4, rows * units);
-        var hidden = cache.Slice(rows * g4 + rows * units, rows * units);
         // The input projection of every timestep at once: gates[b, t] = x[b, t] @ K + b.
-        Dense.Forward(x, kernel, bias, gates, rows, features, g4);
+        Dense.Forward(x, kernel, bias, cache[..(rows * g4)], rows, features, g4);
+        int parts = Recurrent.BatchParts(batch, timesteps, units, 4);
+        fixed (float* pc = cache, pr = recurrentKernel, po = output)
+        {
+            var job = new Job
+            {
+                Cache = pc, Recurrent = pr, Output = po, Batch = batch, Timesteps = timesteps, Units = units, Parts = parts,
+                ReturnSequences = returnSequences, GoBackwards = goBackwards,
+            };
+            if (parts == 1) ForwardRows(job, 0, batch);
+            else Workers.Run(&ForwardPart, &job, parts);
+        }
+    }
+
+    private static unsafe void ForwardPart(void* state, int part)
+    {
+        ref Job j = ref *(Job*)state;
+        var (r0, r1) = Recurrent.Rows(j.Batch, part, j.Parts);
+        ForwardRows(j, r0, r1);
+    }
+
+    /// <summary>The recurrence for the batch rows [r0, r1): the gates hold x @ K + b on entry.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void ForwardRows(in Job j, int r0, int r1)
+    {
+        int timesteps = j.Timesteps, units = j.Units, g4 = 4 * units, rows = j.Batch * timesteps;
+        float* gates = j.Cache, cells = gates + (long)rows * g4, previous = cells + (long)rows * units;
         for (int s = 0; s < timesteps; s++)
         {
-            int t = Recurrent.Time(s, timesteps, goBackwards);
-            for (int r = 0; r < batch; r++)
+            int t = Recurrent.Time(s, timesteps, j.GoBackwards);
+            if (s > 0)
             {
-                var z = gates.Slice((r * timesteps + t) * g4, g4);
-                var c = cells.Slice((r * timesteps + s) * units, units);
-                var h = hidden.Slice((r * timesteps + s) * units, units);
-                ReadOnlySpan<float> cPrevious = default;
-                if (s > 0)
-                {
-                    var hPrevious = hidden.Slice((r * timesteps + s - 1) * units, units);
-                    cPrevious = cells.Slice((r * timesteps + s - 1) * units, units);
-                    for (int k = 0; k < units; k++) Recurrent.Axpy(hPrevious[k], recurrentKernel.Slice(k * g4, g4), z);
-                }
-                for (int u = 0; u < units; u++)
-                {
-                    float i = Activations.Logistic(z[u]);
-                    float f = Activations.Logistic(z[units + u]);
-                    float g = MathF.Tanh(z[2 * units + u]);
-                    float o = Activations.Logistic(z[3 * units + u]);
-                    float cell = s > 0 ? f * cPrevious[u] + i * g : i * g;
-                    z[u] = i; z[units + u] = f; z[2 * units + u] = g; z[3 * units + u] = o;
-                    c[u] = cell;
-                    h[u] = o * MathF.Tanh(cell);
-                }
+                // z[r, t] += h_{s−1}[r] @ R for the part's rows at once.
+                Recurrent.MultiplyAdd(ref previous[((long)r0 * timesteps + t) * units], timesteps * units, ref *j.Recurrent, g4,
+                    ref gates[((long)r0 * timesteps + t) * g4], timesteps * g4, r1 - r0, units, g4);
+            }
+            for (int r = r0; r < r1; r++)
+            {
+                var z = new Span<float>(gates + ((long)r * timesteps + t) * g4, g4);
+                var c = new Span<float>(cells + ((long)r * timesteps + s) * units, units);
+                if (s == 0) new Span<float>(previous + ((long)r * timesteps + t) * units, units).Clear();
+                TensorPrimitives.Sigmoid(z[..(2 * units)], z[..(2 * units)]);
+                TensorPrimitives.Tanh(z.Slice(2 * units, units), z.Slice(2 * units, units));
+                TensorPrimitives.Sigmoid(z[(3 * units)..], z[(3 * units)..]);
+                // c = f·c_{s−1} + i·g.
+                TensorPrimitives.Multiply(z[..units], z.Slice(2 * units, units), c);
+                if (s > 0) TensorPrimitives.MultiplyAdd(z.Slice(units, units), new ReadOnlySpan<float>(cells + ((long)r * timesteps + s - 1) * units, units), c, c);
+                // h = o·tanh(c), written where the next step reads it and, for the output, copied or written there.
+                float* hp = s < timesteps - 1 ? previous + ((long)r * timesteps + Recurrent.Time(s + 1, timesteps, j.GoBackwards)) * units
+                    : j.ReturnSequences ? j.Output + ((long)r * timesteps + s) * units : j.Output + (long)r * units;
+                var h = new Span<float>(hp, units);
+                TensorPrimitives.Tanh(c, h);
+                TensorPrimitives.Multiply(h, z[(3 * units)..], h);
+                if (j.ReturnSequences && s < timesteps - 1) h.CopyTo(new Span<float>(j.Output + ((long)r * timesteps + s) * units, units));
             }
         }
-        Recurrent.WriteOutput(hidden, output, batch, timesteps, units, returnSequences);
     }
 
     /// <summary>
@@ -88,8 +119,7 @@ public static class Lstm
     /// <paramref name="dx"/> is empty (a first layer), dx (B, T, F); all overwrite. <paramref name="cache"/> is what
     /// <see cref="Forward"/> left for the same x and weights; <paramref name="scratch"/> holds <see cref="ScratchSize"/> floats.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> kernel, ReadOnlySpan<float> recurrentKernel, ReadOnlySpan<float> cache,
+    public static unsafe void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> kernel, ReadOnlySpan<float> recurrentKernel, ReadOnlySpan<float> cache,
         ReadOnlySpan<float> dOutput, Span<float> dKernel, Span<float> dRecurrentKernel, Span<float> dBias, Span<float> dx, Span<float> scratch,
         int batch, int timesteps, int features, int units, bool returnSequences, bool goBackwards)
     {
@@ -106,62 +136,116 @@ public static class Lstm
         if (!dx.IsEmpty) Recurrent.CheckLength(dx.Length, (long)rows * features, nameof(dx));
         Recurrent.CheckAtLeast(scratch.Length, ScratchSize(batch, timesteps, units), nameof(scratch));
 
-        var gates = cache[..(rows * g4)];
-        var cells = cache.Slice(rows * g4, rows * units);
-        var hidden = cache.Slice(rows * g4 + rows * units, rows * units);
         // dz: the gradient of the pre-activations z, (B, T, 4U) indexed by input time like x and the gates.
         var dz = scratch[..(rows * g4)];
-        // dh, dc: the gradient flowing into the state after the step being processed, per batch row.
-        var dh = scratch.Slice(rows * g4, batch * units);
-        var dc = scratch.Slice(rows * g4 + batch * units, batch * units);
-        dh.Clear();
-        dc.Clear();
-        for (int s = timesteps - 1; s >= 0; s--)
+        int parts = Recurrent.BatchParts(batch, timesteps, units, 4);
+        fixed (float* pc = cache, pr = recurrentKernel, pd = dOutput, ps = scratch)
         {
-            int t = Recurrent.Time(s, timesteps, goBackwards);
-            for (int r = 0; r < batch; r++)
+            var job = new Job
             {
-                var dhr = dh.Slice(r * units, units);
-                var dcr = dc.Slice(r * units, units);
-                if (returnSequences) Dense.Add(dOutput.Slice((r * timesteps + s) * units, units), dhr);
-                else if (s == timesteps - 1) Dense.Add(dOutput.Slice(r * units, units), dhr);
-                var gate = gates.Slice((r * timesteps + t) * g4, g4);
-                var c = cells.Slice((r * timesteps + s) * units, units);
-                ReadOnlySpan<float> cPrevious = s > 0 ? cells.Slice((r * timesteps + s - 1) * units, units) : default;
-                var dzr = dz.Slice((r * timesteps + t) * g4, g4);
-                for (int u = 0; u < units; u++)
-                {
-                    float i = gate[u], f = gate[units + u], g = gate[2 * units + u], o = gate[3 * units + u];
-                    float tanhC = MathF.Tanh(c[u]);
-                    float dhu = dhr[u];
-                    float dCell = dcr[u] + dhu * o * (1f - tanhC * tanhC);
-                    float cp = s > 0 ? cPrevious[u] : 0f;
-                    dzr[u] = dCell * g * i * (1f - i);
-                    dzr[units + u] = dCell * cp * f * (1f - f);
-                    dzr[2 * units + u] = dCell * i * (1f - g * g);
-                    dzr[3 * units + u] = dhu * tanhC * o * (1f - o);
-                    dcr[u] = dCell * f;
-                }
-                // dh_{s−1} = dz_s @ Rᵀ.
-                if (s > 0)
-                {
-                    for (int k = 0; k < units; k++) dhr[k] = Recurrent.Dot(dzr, recurrentKernel.Slice(k * g4, g4));
-                }
-            }
+                Cache = pc, Recurrent = pr, Output = pd, Scratch = ps, Batch = batch, Timesteps = timesteps, Units = units, Parts = parts,
+                ReturnSequences = returnSequences, GoBackwards = goBackwards,
+            };
+            if (parts == 1) BackwardRows(job, 0, batch);
+            else Workers.Run(&BackwardPart, &job, parts);
         }
-        // dR = Σ_s h_{s−1}ᵀ @ dz_s (h_{−1} = 0).
-        dRecurrentKernel.Clear();
-        for (int r = 0; r < batch; r++)
-        {
-            for (int s = 1; s < timesteps; s++)
-            {
-                var hPrevious = hidden.Slice((r * timesteps + s - 1) * units, units);
-                var dzr = dz.Slice((r * timesteps + Recurrent.Time(s, timesteps, goBackwards)) * g4, g4);
-                for (int k = 0; k < units; k++) Recurrent.Axpy(hPrevious[k], dzr, dRecurrentKernel.Slice(k * g4, g4));
-            }
-        }
+        // dR = Σ h_{s−1}ᵀ @ dz_s over every (batch, time) row, the previous states being indexed like dz (h_{−1} = 0).
+        var previous = cache.Slice(rows * g4 + rows * units, rows * units);
+        Dense.BackwardParameters(previous, dz, dRecurrentKernel, default, rows, units, g4);
         // dK = xᵀ @ dz and db = Σ dz over all (batch, time) rows; dx = dz @ Kᵀ.
         Dense.BackwardParameters(x, dz, dKernel, dBias, rows, features, g4);
         if (!dx.IsEmpty) Dense.BackwardInput(dz, kernel, dx, rows, features, g4);
+    }
+
+    private static unsafe void BackwardPart(void* state, int part)
+    {
+        ref Job j = ref *(Job*)state;
+        var (r0, r1) = Recurrent.Rows(j.Batch, part, j.Parts);
+        BackwardRows(j, r0, r1);
+    }
+
+    /// <summary>dz for the batch rows [r0, r1), through every step in reverse; <see cref="Job.Output"/> is dOutput.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void BackwardRows(in Job j, int r0, int r1)
+    {
+        int timesteps = j.Timesteps, units = j.Units, g4 = 4 * units, rows = j.Batch * timesteps;
+        float* gates = j.Cache, cells = gates + (long)rows * g4;
+        // dh, dc: the gradient flowing into the state after the step being processed, per batch row.
+        float* dz = j.Scratch, dh = dz + (long)rows * g4, dc = dh + (long)j.Batch * units;
+        new Span<float>(dh + (long)r0 * units, (r1 - r0) * units).Clear();
+        new Span<float>(dc + (long)r0 * units, (r1 - r0) * units).Clear();
+        for (int s = timesteps - 1; s >= 0; s--)
+        {
+            int t = Recurrent.Time(s, timesteps, j.GoBackwards);
+            for (int r = r0; r < r1; r++)
+            {
+                var dhr = new Span<float>(dh + (long)r * units, units);
+                if (j.ReturnSequences) Dense.Add(new ReadOnlySpan<float>(j.Output + ((long)r * timesteps + s) * units, units), dhr);
+                else if (s == timesteps - 1) Dense.Add(new ReadOnlySpan<float>(j.Output + (long)r * units, units), dhr);
+                float* dzr = dz + ((long)r * timesteps + t) * g4;
+                float* c = cells + ((long)r * timesteps + s) * units;
+                // tanh(c) goes where dz_o will be, which is written last from it.
+                TensorPrimitives.Tanh(new ReadOnlySpan<float>(c, units), new Span<float>(dzr + 3 * units, units));
+                StepGradients(gates + ((long)r * timesteps + t) * g4, s > 0 ? c - units : null, dh + (long)r * units, dc + (long)r * units, dzr, units);
+            }
+            // dh_{s−1} = dz_s @ Rᵀ for the part's rows at once.
+            if (s > 0)
+            {
+                Recurrent.MultiplyTransposed(ref dz[((long)r0 * timesteps + t) * g4], timesteps * g4, ref *j.Recurrent, g4,
+                    ref dh[(long)r0 * units], units, r1 - r0, g4, units, accumulate: false);
+            }
+        }
+    }
+
+    /// <summary>
+    /// One row of one step: dz = [dc'·g·i(1−i), dc'·c_{s−1}·f(1−f), dc'·i(1−g²), dh·tanh(c)·o(1−o)] with dc' = dc + dh·o(1−tanh²c),
+    /// then dc = dc'·f. <paramref name="dz"/>'s o block holds tanh(c) on entry; <paramref name="cPrevious"/> is null at the first step.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void StepGradients(float* gate, float* cPrevious, float* dh, float* dc, float* dz, int units)
+    {
+        int u = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var one = Vector<float>.One;
+            for (; u + Vector<float>.Count <= units; u += Vector<float>.Count)
+            {
+                var i = Vector.Load(gate + u);
+                var f = Vector.Load(gate + units + u);
+                var g = Vector.Load(gate + 2 * units + u);
+                var o = Vector.Load(gate + 3 * units + u);
+                var tanhC = Vector.Load(dz + 3 * units + u);
+                var dhu = Vector.Load(dh + u);
+                var cp = cPrevious == null ? Vector<float>.Zero : Vector.Load(cPrevious + u);
+                var dCell = Vector.Load(dc + u) + dhu * o * (one - tanhC * tanhC);
+                Vector.Store(dCell * g * i * (one - i), dz + u);
+                Vector.Store(dCell * cp * f * (one - f), dz + units + u);
+                Vector.Store(dCell * i * (one - g * g), dz + 2 * units + u);
+                Vector.Store(dhu * tanhC * o * (one - o), dz + 3 * units + u);
+                Vector.Store(dCell * f, dc + u);
+            }
+        }
+        for (; u < units; u++)
+        {
+            float i = gate[u], f = gate[units + u], g = gate[2 * units + u], o = gate[3 * units + u];
+            float tanhC = dz[3 * units + u];
+            float dhu = dh[u];
+            float cp = cPrevious == null ? 0f : cPrevious[u];
+            float dCell = dc[u] + dhu * o * (1f - tanhC * tanhC);
+            dz[u] = dCell * g * i * (1f - i);
+            dz[units + u] = dCell * cp * f * (1f - f);
+            dz[2 * units + u] = dCell * i * (1f - g * g);
+            dz[3 * units + u] = dhu * tanhC * o * (1f - o);
+            dc[u] = dCell * f;
+        }
+    }
+
+    /// <summary>A call's operands, pinned by the caller for the duration of <see cref="Workers.Run"/>.</summary>
+    private unsafe struct Job
+    {
+        /// <summary>The cache, the recurrent kernel, the output (forward) or dOutput (backward), the scratch (backward).</summary>
+        public float* Cache, Recurrent, Output, Scratch;
+        public int Batch, Timesteps, Units, Parts;
+        public bool ReturnSequences, GoBackwards;
     }
 }
