@@ -61,6 +61,16 @@ internal partial class NormalisedInput;
 [Adam]
 internal partial class ChainedHeads;
 
+/// <summary>Per-output custom metrics and top-k.</summary>
+[Model(InputShape = [5])]
+[Dense(6, Activation.Relu, Name = "trunk")]
+[Dense(1, Activation.Sigmoid, Name = "risk")]
+[Dense(4, Activation.Softmax, Name = "kind", From = "trunk")]
+[Output("risk", LossKind.BinaryCrossentropy, CustomMetrics = [typeof(PredictedPositiveRate)])]
+[Output("kind", LossKind.SparseCategoricalCrossentropy, Metrics = [MetricKind.SparseTopKCategoricalAccuracy], TopK = 2)]
+[Adam]
+internal partial class RiskAndKind;
+
 /// <summary>Generated graphs: every gradient against float64 central differences of an independent reference.</summary>
 public class GraphTests
 {
@@ -361,5 +371,38 @@ public class GraphTests
         double[] w = model.Parameters.ToArray().Select(v => (double)v).ToArray();
         Assert.Equal(Reference(w), loss, 5);
         CentralDifferences.AssertGradients(analytic, w, Reference);
+    }
+
+    [Fact]
+    public void Each_output_has_its_own_custom_metrics_and_top_k()
+    {
+        var model = new RiskAndKind(seed: 7);
+        var random = new Random(5);
+        const int n = 12;
+        var x = new float[n, 5];
+        var risk = new float[n];
+        var kind = new int[n];
+        for (int r = 0; r < n; r++)
+        {
+            for (int k = 0; k < 5; k++) x[r, k] = (float)(random.NextDouble() * 4 - 2);
+            risk[r] = r % 2;
+            kind[r] = r % 4;
+        }
+        var predictions = model.Predict(x);
+        double positive = 0, topTwo = 0;
+        for (int r = 0; r < n; r++)
+        {
+            positive += predictions.Risk[r, 0] > 0.5f ? 1.0 / n : 0;
+            int above = Enumerable.Range(0, 4).Count(j => predictions.Kind[r, j] > predictions.Kind[r, kind[r]]);
+            topTwo += above < 2 ? 1.0 / n : 0;
+        }
+
+        var result = model.Evaluate(x, new RiskAndKind.Targets(risk, kind));
+        Assert.Equal(positive, result.Risk.PredictedPositiveRate, 5);
+        Assert.Equal(topTwo, result.Kind.SparseTopKCategoricalAccuracy, 5);
+        Assert.Equal(2, Assert.IsType<SparseTopKCategoricalAccuracyMetric>(((OutputMetric)model.CreateMetrics()[3]).Inner).K);
+        var history = model.Fit(x, new RiskAndKind.Targets(risk, kind), epochs: 1, verbose: 0);
+        Assert.Single(history["risk_predicted_positive_rate"]);
+        Assert.Single(history["kind_sparse_top_k_categorical_accuracy"]);
     }
 }
