@@ -80,6 +80,24 @@ partial class Detectors
         public EvaluationResult TestStep(global::Gen.Features x, global::Gen.Targets y, float[]? sampleWeight = null)
             => EvaluationResult.From(global::Gen.Trainer.TestStep(this, x, y, sampleWeight));
 
+        /// <summary>
+        /// Writes the weights to a safetensors file, one tensor per variable under its Keras name and shape ("dense/kernel"),
+        /// moving statistics included (Keras's <c>save_weights</c>); the file is replaced whole or not at all.
+        /// </summary>
+        public void Save(string path) => global::Gen.Checkpoints.ModelWeights.Save(path, _parameters, default, WeightTensors, "AnomalyDetector");
+
+        /// <summary>Reads weights written by <see cref="Save"/>; a file with other tensors or shapes is an error and changes nothing.</summary>
+        public void Load(string path) => global::Gen.Checkpoints.ModelWeights.Load(path, _parameters, default, WeightTensors, "AnomalyDetector");
+
+        private static readonly global::Gen.Checkpoints.WeightTensor[] WeightTensors =
+        [
+            new("dense/kernel", Layer0Kernel, [8, 16]),
+            new("bottleneck/kernel", Layer1Kernel, [16, 4]),
+            new("bottleneck/bias", Layer1Bias, [4]),
+            new("dense_1/kernel", Layer2Kernel, [4, 1]),
+            new("dense_1/bias", Layer2Bias, [1]),
+        ];
+
         /// <summary>A table of the layers, their output shapes and parameter counts, as Keras's <c>summary()</c>.</summary>
         public static string Summary => "Model: AnomalyDetector\nLayer (type)        Output Shape  Param #\ndense (Dense)       (None, 16)    128\nbottleneck (Dense)  (None, 4)     68\ndense_1 (Dense)     (None, 1)     5\nTotal params: 201";
 

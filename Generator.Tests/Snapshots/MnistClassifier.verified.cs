@@ -75,6 +75,23 @@ partial class MnistClassifier : global::Gen.IModel
     public EvaluationResult TestStep(global::Gen.Features x, global::Gen.Targets y, float[]? sampleWeight = null)
         => EvaluationResult.From(global::Gen.Trainer.TestStep(this, x, y, sampleWeight));
 
+    /// <summary>
+    /// Writes the weights to a safetensors file, one tensor per variable under its Keras name and shape ("dense/kernel"),
+    /// moving statistics included (Keras's <c>save_weights</c>); the file is replaced whole or not at all.
+    /// </summary>
+    public void Save(string path) => global::Gen.Checkpoints.ModelWeights.Save(path, _parameters, default, WeightTensors, "MnistClassifier");
+
+    /// <summary>Reads weights written by <see cref="Save"/>; a file with other tensors or shapes is an error and changes nothing.</summary>
+    public void Load(string path) => global::Gen.Checkpoints.ModelWeights.Load(path, _parameters, default, WeightTensors, "MnistClassifier");
+
+    private static readonly global::Gen.Checkpoints.WeightTensor[] WeightTensors =
+    [
+        new("dense/kernel", Layer0Kernel, [784, 128]),
+        new("dense/bias", Layer0Bias, [128]),
+        new("dense_1/kernel", Layer1Kernel, [128, 10]),
+        new("dense_1/bias", Layer1Bias, [10]),
+    ];
+
     /// <summary>A table of the layers, their output shapes and parameter counts, as Keras's <c>summary()</c>.</summary>
     public static string Summary => "Model: MnistClassifier\nLayer (type)     Output Shape  Param #\ndense (Dense)    (None, 128)   100,480\ndense_1 (Dense)  (None, 10)    1,290\nTotal params: 101,770";
 

@@ -91,6 +91,25 @@ partial class PriceAndCategory : global::Gen.IModel
     public EvaluationResult TestStep(global::Gen.Features x, Targets y, float[]? sampleWeight = null)
         => EvaluationResult.From(global::Gen.Trainer.TestStep(this, x, Targets.Join(y, nameof(y)), sampleWeight));
 
+    /// <summary>
+    /// Writes the weights to a safetensors file, one tensor per variable under its Keras name and shape ("dense/kernel"),
+    /// moving statistics included (Keras's <c>save_weights</c>); the file is replaced whole or not at all.
+    /// </summary>
+    public void Save(string path) => global::Gen.Checkpoints.ModelWeights.Save(path, _parameters, default, WeightTensors, "PriceAndCategory");
+
+    /// <summary>Reads weights written by <see cref="Save"/>; a file with other tensors or shapes is an error and changes nothing.</summary>
+    public void Load(string path) => global::Gen.Checkpoints.ModelWeights.Load(path, _parameters, default, WeightTensors, "PriceAndCategory");
+
+    private static readonly global::Gen.Checkpoints.WeightTensor[] WeightTensors =
+    [
+        new("shared/kernel", Layer0Kernel, [10, 64]),
+        new("shared/bias", Layer0Bias, [64]),
+        new("price/kernel", Layer1Kernel, [64, 1]),
+        new("price/bias", Layer1Bias, [1]),
+        new("category/kernel", Layer2Kernel, [64, 3]),
+        new("category/bias", Layer2Bias, [3]),
+    ];
+
     /// <summary>A table of the layers, their output shapes and parameter counts, as Keras's <c>summary()</c>.</summary>
     public static string Summary => "Model: PriceAndCategory\nLayer (type)        Output Shape  Param #  Connected to\ninput (InputLayer)  (None, 10)    0        -\nshared (Dense)      (None, 64)    704      input\nprice (Dense)       (None, 1)     65       shared\ncategory (Dense)    (None, 3)     195      shared\nTotal params: 964";
 

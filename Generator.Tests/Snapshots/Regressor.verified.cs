@@ -80,6 +80,25 @@ partial class Regressor : global::Gen.IModel
     public EvaluationResult TestStep(global::Gen.Features x, global::Gen.Targets y, float[]? sampleWeight = null)
         => EvaluationResult.From(global::Gen.Trainer.TestStep(this, x, y, sampleWeight));
 
+    /// <summary>
+    /// Writes the weights to a safetensors file, one tensor per variable under its Keras name and shape ("dense/kernel"),
+    /// moving statistics included (Keras's <c>save_weights</c>); the file is replaced whole or not at all.
+    /// </summary>
+    public void Save(string path) => global::Gen.Checkpoints.ModelWeights.Save(path, _parameters, default, WeightTensors, "Regressor");
+
+    /// <summary>Reads weights written by <see cref="Save"/>; a file with other tensors or shapes is an error and changes nothing.</summary>
+    public void Load(string path) => global::Gen.Checkpoints.ModelWeights.Load(path, _parameters, default, WeightTensors, "Regressor");
+
+    private static readonly global::Gen.Checkpoints.WeightTensor[] WeightTensors =
+    [
+        new("dense/kernel", Layer0Kernel, [10, 64]),
+        new("dense/bias", Layer0Bias, [64]),
+        new("dense_1/kernel", Layer1Kernel, [64, 32]),
+        new("dense_1/bias", Layer1Bias, [32]),
+        new("dense_2/kernel", Layer2Kernel, [32, 1]),
+        new("dense_2/bias", Layer2Bias, [1]),
+    ];
+
     /// <summary>A table of the layers, their output shapes and parameter counts, as Keras's <c>summary()</c>.</summary>
     public static string Summary => "Model: Regressor\nLayer (type)     Output Shape  Param #\ndense (Dense)    (None, 64)    704\ndense_1 (Dense)  (None, 32)    2,080\ndense_2 (Dense)  (None, 1)     33\nTotal params: 2,817";
 

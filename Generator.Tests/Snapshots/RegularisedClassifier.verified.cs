@@ -116,6 +116,34 @@ partial class RegularisedClassifier : global::Gen.IModel
     public EvaluationResult TestStep(global::Gen.Features x, global::Gen.Targets y, float[]? sampleWeight = null)
         => EvaluationResult.From(global::Gen.Trainer.TestStep(this, x, y, sampleWeight));
 
+    /// <summary>
+    /// Writes the weights to a safetensors file, one tensor per variable under its Keras name and shape ("dense/kernel"),
+    /// moving statistics included (Keras's <c>save_weights</c>); the file is replaced whole or not at all.
+    /// </summary>
+    public void Save(string path) => global::Gen.Checkpoints.ModelWeights.Save(path, _parameters, _state, WeightTensors, "RegularisedClassifier");
+
+    /// <summary>Reads weights written by <see cref="Save"/>; a file with other tensors or shapes is an error and changes nothing.</summary>
+    public void Load(string path) => global::Gen.Checkpoints.ModelWeights.Load(path, _parameters, _state, WeightTensors, "RegularisedClassifier");
+
+    private static readonly global::Gen.Checkpoints.WeightTensor[] WeightTensors =
+    [
+        new("dense/kernel", Layer0Kernel, [784, 256]),
+        new("dense/bias", Layer0Bias, [256]),
+        new("batch_normalization/gamma", Layer1Kernel, [256]),
+        new("batch_normalization/beta", Layer1Bias, [256]),
+        new("batch_normalization/moving_mean", Layer1MovingMean, [256], IsState: true),
+        new("batch_normalization/moving_variance", Layer1MovingVariance, [256], IsState: true),
+        new("dense_1/kernel", Layer3Kernel, [256, 128]),
+        new("dense_1/bias", Layer3Bias, [128]),
+        new("batch_normalization_1/gamma", Layer4Kernel, [128]),
+        new("batch_normalization_1/moving_mean", Layer4MovingMean, [128], IsState: true),
+        new("batch_normalization_1/moving_variance", Layer4MovingVariance, [128], IsState: true),
+        new("dense_2/kernel", Layer6Kernel, [128, 64]),
+        new("dense_2/bias", Layer6Bias, [64]),
+        new("dense_3/kernel", Layer7Kernel, [64, 10]),
+        new("dense_3/bias", Layer7Bias, [10]),
+    ];
+
     /// <summary>A table of the layers, their output shapes and parameter counts, as Keras's <c>summary()</c>.</summary>
     public static string Summary => "Model: RegularisedClassifier\nLayer (type)                                Output Shape  Param #\ndense (Dense)                               (None, 256)   200,960\nbatch_normalization (BatchNormalization)    (None, 256)   1,024\ndropout (Dropout)                           (None, 256)   0\ndense_1 (Dense)                             (None, 128)   32,896\nbatch_normalization_1 (BatchNormalization)  (None, 128)   384\ndropout_1 (Dropout)                         (None, 128)   0\ndense_2 (Dense)                             (None, 64)    8,256\ndense_3 (Dense)                             (None, 10)    650\nTotal params: 244,170";
 

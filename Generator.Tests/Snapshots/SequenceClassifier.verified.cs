@@ -89,6 +89,27 @@ partial class SequenceClassifier : global::Gen.IModel
     public EvaluationResult TestStep(global::Gen.Features x, global::Gen.Targets y, float[]? sampleWeight = null)
         => EvaluationResult.From(global::Gen.Trainer.TestStep(this, x, y, sampleWeight));
 
+    /// <summary>
+    /// Writes the weights to a safetensors file, one tensor per variable under its Keras name and shape ("dense/kernel"),
+    /// moving statistics included (Keras's <c>save_weights</c>); the file is replaced whole or not at all.
+    /// </summary>
+    public void Save(string path) => global::Gen.Checkpoints.ModelWeights.Save(path, _parameters, default, WeightTensors, "SequenceClassifier");
+
+    /// <summary>Reads weights written by <see cref="Save"/>; a file with other tensors or shapes is an error and changes nothing.</summary>
+    public void Load(string path) => global::Gen.Checkpoints.ModelWeights.Load(path, _parameters, default, WeightTensors, "SequenceClassifier");
+
+    private static readonly global::Gen.Checkpoints.WeightTensor[] WeightTensors =
+    [
+        new("lstm/kernel", Layer0Kernel, [10, 256]),
+        new("lstm/recurrent_kernel", Layer0Recurrent, [64, 256]),
+        new("lstm/bias", Layer0Bias, [256]),
+        new("lstm_1/kernel", Layer1Kernel, [64, 128]),
+        new("lstm_1/recurrent_kernel", Layer1Recurrent, [32, 128]),
+        new("lstm_1/bias", Layer1Bias, [128]),
+        new("dense/kernel", Layer2Kernel, [32, 1]),
+        new("dense/bias", Layer2Bias, [1]),
+    ];
+
     /// <summary>A table of the layers, their output shapes and parameter counts, as Keras's <c>summary()</c>.</summary>
     public static string Summary => "Model: SequenceClassifier\nLayer (type)   Output Shape    Param #\nlstm (LSTM)    (None, 50, 64)  19,200\nlstm_1 (LSTM)  (None, 32)      12,416\ndense (Dense)  (None, 1)       33\nTotal params: 31,649";
 

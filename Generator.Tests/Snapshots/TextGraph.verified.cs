@@ -127,6 +127,33 @@ partial class TextGraph : global::Gen.IModel
     public EvaluationResult TestStep(global::Gen.Features x, global::Gen.Targets y, float[]? sampleWeight = null)
         => EvaluationResult.From(global::Gen.Trainer.TestStep(this, x, y, sampleWeight));
 
+    /// <summary>
+    /// Writes the weights to a safetensors file, one tensor per variable under its Keras name and shape ("dense/kernel"),
+    /// moving statistics included (Keras's <c>save_weights</c>); the file is replaced whole or not at all.
+    /// </summary>
+    public void Save(string path) => global::Gen.Checkpoints.ModelWeights.Save(path, _parameters, _state, WeightTensors, "TextGraph");
+
+    /// <summary>Reads weights written by <see cref="Save"/>; a file with other tensors or shapes is an error and changes nothing.</summary>
+    public void Load(string path) => global::Gen.Checkpoints.ModelWeights.Load(path, _parameters, _state, WeightTensors, "TextGraph");
+
+    private static readonly global::Gen.Checkpoints.WeightTensor[] WeightTensors =
+    [
+        new("embedding/embeddings", Layer0Kernel, [50, 4]),
+        new("left/kernel", Layer2Kernel, [24, 8]),
+        new("left/bias", Layer2Bias, [8]),
+        new("right/kernel", Layer3Kernel, [24, 8]),
+        new("right/bias", Layer3Bias, [8]),
+        new("gru/kernel", Layer8Kernel, [4, 9]),
+        new("gru/recurrent_kernel", Layer8Recurrent, [3, 9]),
+        new("gru/bias", Layer8Bias, [2, 9]),
+        new("batch_normalization/gamma", Layer9Kernel, [3]),
+        new("batch_normalization/beta", Layer9Bias, [3]),
+        new("batch_normalization/moving_mean", Layer9MovingMean, [3], IsState: true),
+        new("batch_normalization/moving_variance", Layer9MovingVariance, [3], IsState: true),
+        new("dense/kernel", Layer10Kernel, [3, 2]),
+        new("dense/bias", Layer10Bias, [2]),
+    ];
+
     /// <summary>A table of the layers, their output shapes and parameter counts, as Keras's <c>summary()</c>.</summary>
     public static string Summary => "Model: TextGraph\nLayer (type)                              Output Shape  Param #  Connected to\ninput (InputLayer)                        (None, 6)     0        -\nembedding (Embedding)                     (None, 6, 4)  200      input\ntokens (Flatten)                          (None, 24)    0        embedding\nleft (Dense)                              (None, 8)     200      tokens\nright (Dense)                             (None, 8)     200      tokens\nadd (Add)                                 (None, 8)     0        left, right\nactivation (Activation)                   (None, 8)     0        add\nconcatenate (Concatenate)                 (None, 16)    0        activation, left\nreshape (Reshape)                         (None, 4, 4)  0        concatenate\ngru (GRU)                                 (None, 3)     81       reshape\nbatch_normalization (BatchNormalization)  (None, 3)     12       gru\ndense (Dense)                             (None, 2)     8        batch_normalization\nTotal params: 701";
 

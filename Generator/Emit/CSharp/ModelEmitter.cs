@@ -418,8 +418,46 @@ internal static class ModelEmitter
         w.Line($"public EvaluationResult TestStep({features} x, {targets} y, float[]? sampleWeight = null)");
         w.Line($"    => EvaluationResult.From({G}Trainer.TestStep(this, x, {y}, sampleWeight));");
         w.Line();
+        w.Line("/// <summary>");
+        w.Line("/// Writes the weights to a safetensors file, one tensor per variable under its Keras name and shape (\"dense/kernel\"),");
+        w.Line("/// moving statistics included (Keras's <c>save_weights</c>); the file is replaced whole or not at all.");
+        w.Line("/// </summary>");
+        w.Line($"public void Save(string path) => {G}Checkpoints.ModelWeights.Save(path, _parameters, {(HasState(model) ? "_state" : "default")}, WeightTensors, {String(model.TypeName)});");
+        w.Line();
+        w.Line("/// <summary>Reads weights written by <see cref=\"Save\"/>; a file with other tensors or shapes is an error and changes nothing.</summary>");
+        w.Line($"public void Load(string path) => {G}Checkpoints.ModelWeights.Load(path, _parameters, {(HasState(model) ? "_state" : "default")}, WeightTensors, {String(model.TypeName)});");
+        w.Line();
+        w.Line($"private static readonly {G}Checkpoints.WeightTensor[] WeightTensors =");
+        w.Line("[");
+        foreach (var (name, offset, shape, state) in WeightTensors(model))
+            w.Line($"    new({String(name)}, {offset}, [{string.Join(", ", shape)}]{(state ? ", IsState: true" : "")}),");
+        w.Line("];");
+        w.Line();
         w.Line("/// <summary>A table of the layers, their output shapes and parameter counts, as Keras's <c>summary()</c>.</summary>");
         w.Line($"public static string Summary => {String(SummaryText(model))};");
+    }
+
+    /// <summary>Every variable: its Keras name, the constant of its offset, its Keras shape, and whether it is state.</summary>
+    private static IEnumerable<(string Name, string Offset, int[] Shape, bool State)> WeightTensors(ModelSpec model)
+    {
+        for (int i = 0; i < model.Layers.Length; i++)
+        {
+            var l = model.Layers[i];
+            if (l.KernelSize > 0)
+                yield return ($"{l.Name}/{l.KernelName}", $"Layer{i}Kernel", l.Kind switch
+                {
+                    LayerKind.Dense or LayerKind.Embedding => [l.Inputs, l.Units],
+                    LayerKind.Lstm or LayerKind.Gru => [l.Inputs, l.Gates * l.Units],
+                    _ => [l.Units],
+                }, false);
+            if (l.RecurrentSize > 0) yield return ($"{l.Name}/recurrent_kernel", $"Layer{i}Recurrent", [l.Units, l.Gates * l.Units], false);
+            if (l.BiasSize > 0) yield return ($"{l.Name}/{l.BiasName}", $"Layer{i}Bias", l.Kind == LayerKind.Gru ? [2, 3 * l.Units] : [l.BiasSize], false);
+            if (l.Kind == LayerKind.BatchNormalization)
+            {
+                yield return ($"{l.Name}/moving_mean", $"Layer{i}MovingMean", [l.Units], true);
+                yield return ($"{l.Name}/moving_variance", $"Layer{i}MovingVariance", [l.Units], true);
+            }
+        }
     }
 
     private static string SummaryText(ModelSpec model)
