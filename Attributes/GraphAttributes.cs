@@ -153,3 +153,24 @@ public sealed class OutputAttribute : Attribute
     /// <summary>The k of this output's top-k accuracy metrics (default 5, as Keras).</summary>
     public int TopK { get; set; } = 5;
 }
+
+/// <summary>
+/// Declares one of the model's named inputs, as Keras's several <c>Input</c> layers: layers read it with
+/// <c>From = "name"</c>. With [Input] attributes the model gives no <c>InputShape</c>; <c>Fit</c>, <c>Evaluate</c>
+/// and <c>Predict</c> then take one array per input, named after them.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class InputAttribute : Attribute
+{
+    public InputAttribute(string name, params int[] shape)
+    {
+        Name = name;
+        Shape = shape;
+    }
+
+    /// <summary>The input's name, which From uses; it also names the input in typed features.</summary>
+    public string Name { get; }
+
+    /// <summary>The shape of one sample of this input, without the batch dimension: one or two dimensions.</summary>
+    public int[] Shape { get; }
+}

@@ -355,4 +355,24 @@ public sealed class DiagnosticsTests
     public void ATopKBelowOneIsGen0007() =>
         Expect(Source($"[Model(InputShape = [4])] {SoftmaxOutput} {Scce} [Adam] [Metrics(MetricKind.SparseTopKCategoricalAccuracy, TopK = 0)]"),
             "GEN0007", DiagnosticSeverity.Error, "Metrics(", "TopK", "at least 1");
+
+    [Fact]
+    public void AnInputNoLayerReadsIsGen0023() =>
+        Expect(Source($"[Model] [Input(\"a\", 4)] [Input(\"b\", 2)] {SoftmaxOutput} {Scce} [Adam]"),
+            "GEN0023", DiagnosticSeverity.Error, "Input(\"b\"", "'b'");
+
+    [Fact]
+    public void InputShapeBesideInputsIsGen0003() =>
+        Expect(Source($"[Model(InputShape = [4])] [Input(\"a\", 4)] {SoftmaxOutput} {Scce} [Adam]"),
+            "GEN0003", DiagnosticSeverity.Error, "Model(InputShape", "not both");
+
+    [Fact]
+    public void TwoInputsOfOneNameAreGen0007() =>
+        Expect(Source($"[Model] [Input(\"a\", 4)] [Input(\"a\", 2)] {SoftmaxOutput} {Scce} [Adam]"),
+            "GEN0007", DiagnosticSeverity.Error, "Input(\"a\", 2)", "no other input");
+
+    [Fact]
+    public void AFromNamingNoInputListsTheInputs() =>
+        Expect(Source($"[Model] [Input(\"text\", 4)] [Input(\"meta\", 2)] [Dense(3, Activation.Softmax, From = \"tex\")] {Scce} [Adam]"),
+            "GEN0018", DiagnosticSeverity.Error, "Dense(3", "'tex'", "\"text\", \"meta\", \"dense\"");
 }

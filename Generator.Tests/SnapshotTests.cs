@@ -134,7 +134,29 @@ public sealed class SnapshotTests
         public partial class TextGraph;
         """;
 
+    /// <summary>Two named inputs and two outputs: the typed Features, Targets, Predictions and results together.</summary>
+    public const string ReviewScorer = """
+        using Gen;
+
+        namespace Samples.Graphs;
+
+        [Model]
+        [Input("review", 30)]
+        [Input("stars", 1)]
+        [Embedding(1000, 8, From = "review")]
+        [Lstm(16)]
+        [Concatenate("lstm", "stars")]
+        [Dense(16, Activation.Relu, Name = "joined")]
+        [Dense(1, Activation.Sigmoid, Name = "helpful")]
+        [Dense(5, Name = "topic", From = "joined")]
+        [Output("helpful", LossKind.BinaryCrossentropy, Metrics = [MetricKind.Auc])]
+        [Output("topic", LossKind.SparseCategoricalCrossentropy, FromLogits = true, Weight = 0.3)]
+        [Adam]
+        public partial class ReviewScorer;
+        """;
+
     [Theory]
+    [InlineData(nameof(ReviewScorer), ReviewScorer, "Samples.Graphs.ReviewScorer.g.cs")]
     [InlineData(nameof(PriceAndCategory), PriceAndCategory, "Samples.MultiOutput.PriceAndCategory.g.cs")]
     [InlineData(nameof(TextGraph), TextGraph, "Samples.Graphs.TextGraph.g.cs")]
     [InlineData(nameof(SequenceClassifier), SequenceClassifier, "Samples.Lstm.SequenceClassifier.g.cs")]

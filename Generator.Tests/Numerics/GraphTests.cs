@@ -71,6 +71,19 @@ internal partial class ChainedHeads;
 [Adam]
 internal partial class RiskAndKind;
 
+/// <summary>Two named inputs: tokens through an Embedding, numbers through a Dense layer, joined.</summary>
+[Model]
+[Input("text", 4)]
+[Input("meta", 3)]
+[Embedding(6, 2, From = "text")]
+[Flatten(Name = "words")]
+[Dense(2, Activation.Tanh, Name = "numbers", From = "meta")]
+[Concatenate("words", "numbers", "meta")]
+[Dense(1)]
+[Loss(LossKind.MeanSquaredError)]
+[Sgd]
+internal partial class TwoInputs;
+
 /// <summary>Generated graphs: every gradient against float64 central differences of an independent reference.</summary>
 public class GraphTests
 {
@@ -404,5 +417,59 @@ public class GraphTests
         var history = model.Fit(x, new RiskAndKind.Targets(risk, kind), epochs: 1, verbose: 0);
         Assert.Single(history["risk_predicted_positive_rate"]);
         Assert.Single(history["kind_sparse_top_k_categorical_accuracy"]);
+    }
+
+    [Fact]
+    public void Two_inputs_have_the_gradients_of_a_float64_reference_and_take_features_by_name()
+    {
+        var model = new TwoInputs(seed: 2);
+        var random = new Random(4);
+        // Each sample's inputs side by side: the 4 token ids of "text", then the 3 numbers of "meta".
+        var x = new float[Batch * 7];
+        for (int r = 0; r < Batch; r++)
+        {
+            for (int t = 0; t < 4; t++) x[r * 7 + t] = (r + 2 * t) % 6;
+            for (int k = 0; k < 3; k++) x[r * 7 + 4 + k] = (float)(random.NextDouble() * 2 - 1);
+        }
+        var y = Uniform(random, Batch);
+        Perturb(model.Parameters, random);
+        Assert.Equal(7, model.InputSize);
+        float loss = model.ComputeGradients(x, y, default, Batch);
+        float[] analytic = model.Gradients.ToArray();
+
+        double Reference(double[] q)
+        {
+            // Embedding table (6, 2) at 0; numbers kernel (3, 2) at 12, bias at 18; output kernel (13, 1) at 20, bias at 33.
+            double total = 0;
+            for (int r = 0; r < Batch; r++)
+            {
+                var words = Enumerable.Range(0, 4).SelectMany(t => new[] { q[(int)x[r * 7 + t] * 2], q[(int)x[r * 7 + t] * 2 + 1] });
+                var meta = Enumerable.Range(0, 3).Select(k => (double)x[r * 7 + 4 + k]).ToArray();
+                var numbers = Dense(q, 12, 18, meta, 2).Select(Math.Tanh);
+                var o = Dense(q, 20, 33, words.Concat(numbers).Concat(meta).ToArray(), 1)[0];
+                total += (o - y[r]) * (o - y[r]);
+            }
+            return total / Batch;
+        }
+
+        double[] w = model.Parameters.ToArray().Select(v => (double)v).ToArray();
+        Assert.Equal(Reference(w), loss, 5);
+        CentralDifferences.AssertGradients(analytic, w, Reference);
+
+        // The typed API joins the inputs the same way.
+        var text = new float[Batch, 4];
+        var meta = new float[Batch, 3];
+        for (int r = 0; r < Batch; r++)
+        {
+            for (int t = 0; t < 4; t++) text[r, t] = x[r * 7 + t];
+            for (int k = 0; k < 3; k++) meta[r, k] = x[r * 7 + 4 + k];
+        }
+        var predictions = model.Predict(new TwoInputs.Features(Text: text, Meta: meta));
+        model.Forward(x, Batch);
+        Assert.Equal(model.Output.ToArray(), predictions.Cast<float>().ToArray());
+        var history = model.Fit(new TwoInputs.Features(text, meta), y, epochs: 2, batchSize: 3, verbose: 0);
+        Assert.Equal(2, history["loss"].Count);
+        var error = Assert.ThrowsAny<ArgumentException>(() => model.Predict(new TwoInputs.Features(text, new float[Batch, 2])));
+        Assert.Contains("x.Meta", error.Message, StringComparison.Ordinal);
     }
 }

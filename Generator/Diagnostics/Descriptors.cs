@@ -123,4 +123,9 @@ internal static class Descriptors
         "Outputs and a model loss both given",
         "{0} describes a model with one output, but this model declares [Output] attributes: give each output its loss and metrics in [Output] instead",
         "A model either has one loss ([Loss], [Metrics]) for its last layer, or names its outputs with [Output], each with its own loss, weight and metrics.");
+
+    public static readonly DiagnosticDescriptor UnusedInput = Error("GEN0023",
+        "Input goes nowhere",
+        "No layer reads input '{0}': take it with From = \"{0}\", or remove the [Input]",
+        "Every declared input must feed a layer; Fit, Evaluate and Predict would otherwise ask for data nothing uses.");
 }

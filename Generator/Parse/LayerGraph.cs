@@ -37,9 +37,12 @@ internal sealed class LayerGraph
     private readonly List<DeclaredLayer> _declared;
     private readonly ModelParser.Reporter _report;
 
-    private LayerGraph(List<DeclaredLayer> declared, List<LayerSpec> layers, ModelParser.Reporter report)
+    private readonly List<(string Name, int[] Shape)> _inputs;
+
+    private LayerGraph(List<DeclaredLayer> declared, List<(string Name, int[] Shape)> inputs, List<LayerSpec> layers, ModelParser.Reporter report)
     {
         _declared = declared;
+        _inputs = inputs;
         Layers = layers;
         _report = report;
     }
@@ -47,11 +50,14 @@ internal sealed class LayerGraph
     /// <summary>The layers in topological order; each one's <see cref="LayerSpec.From"/> indexes this list (−1: the input).</summary>
     public List<LayerSpec> Layers { get; }
 
-    public string KnownNames => "\"" + ModelParser.InputName + "\", " + string.Join(", ", Layers.Select(l => "\"" + l.Name + "\""));
+    public string KnownNames => string.Join(", ", _inputs.Select(i => "\"" + i.Name + "\"").Concat(Layers.Select(l => "\"" + l.Name + "\"")));
+
+    /// <summary>The name of layer or input j (input k is −1 − k).</summary>
+    private string NameOf(int j) => j < 0 ? _inputs[-1 - j].Name : Layers[j].Name;
 
     public int IndexOf(string name) => Layers.FindIndex(l => l.Name == name);
 
-    /// <summary>The layer whose storage holds layer i's output (following Flatten, Reshape and linear Activation), −1 for the input.</summary>
+    /// <summary>The layer whose storage holds layer i's output (following Flatten, Reshape and linear Activation), or the input's code (−1 − k).</summary>
     public int Source(int i) => Source(Layers, i);
 
     public static int Source(IReadOnlyList<LayerSpec> layers, int i)
@@ -73,13 +79,15 @@ internal sealed class LayerGraph
         return ActivationKind.Linear;
     }
 
-    public static LayerGraph? Build(string typeName, List<int> inputShape, List<DeclaredLayer> declared, Location? modelLocation, ModelParser.Reporter report)
+    public static LayerGraph? Build(string typeName, List<(string Name, int[] Shape)> inputs, List<DeclaredLayer> declared, Location? modelLocation, ModelParser.Reporter report)
     {
         // Names: every From must name a layer or the input. Duplicates were reported when declared; the first wins.
         var byName = new Dictionary<string, int>();
         for (int i = 0; i < declared.Count; i++)
             if (!byName.ContainsKey(declared[i].Name)) byName[declared[i].Name] = i;
-        string known = "\"" + ModelParser.InputName + "\", " + string.Join(", ", declared.Select(l => "\"" + l.Name + "\""));
+        string known = string.Join(", ", inputs.Select(i => "\"" + i.Name + "\"").Concat(declared.Select(l => "\"" + l.Name + "\"")));
+        var inputCodes = new Dictionary<string, int>();
+        for (int k = 0; k < inputs.Count; k++) inputCodes[inputs[k].Name] = -1 - k;
         var from = new int[declared.Count][];
         bool resolved = true;
         for (int i = 0; i < declared.Count; i++)
@@ -88,7 +96,7 @@ internal sealed class LayerGraph
             for (int k = 0; k < from[i].Length; k++)
             {
                 string name = declared[i].From[k];
-                if (name == ModelParser.InputName) from[i][k] = -1;
+                if (inputCodes.TryGetValue(name, out int code)) from[i][k] = code;
                 else if (byName.TryGetValue(name, out int j) && j != i) from[i][k] = j;
                 else
                 {
@@ -121,14 +129,14 @@ internal sealed class LayerGraph
 
         // Shapes, in order.
         var layers = new List<LayerSpec>();
-        var graph = new LayerGraph(declared, layers, report);
+        var graph = new LayerGraph(declared, inputs, layers, report);
         long parameters = 0, activations = 0;
         bool tooLarge = false, ok = true;
         foreach (int d in order)
         {
             var layer = declared[d];
-            var sources = from[d].Select(j => j < 0 ? -1 : position[j]).ToArray();
-            var shapes = sources.Select(j => j < 0 ? inputShape.ToArray() : layers[j].Shape.ToArray()).ToArray();
+            var sources = from[d].Select(j => j < 0 ? j : position[j]).ToArray();
+            var shapes = sources.Select(j => j < 0 ? inputs[-1 - j].Shape : layers[j].Shape.ToArray()).ToArray();
             var spec = graph.Infer(layer, layers.Count, sources, shapes, ref ok);
             layers.Add(spec);
             parameters += spec.ParameterCount;
@@ -217,7 +225,7 @@ internal sealed class LayerGraph
             }
             case LayerKind.Embedding:
             {
-                if (sources[0] != -1) Wrong($"the output of layer '{Layers[sources[0]].Name}'", "the model's input: integer indices, From = \"input\"");
+                if (sources[0] >= 0) Wrong($"the output of layer '{Layers[sources[0]].Name}'", "one of the model's inputs: integer indices, From = \"" + _inputs[0].Name + "\"");
                 else if (shape.Length != 1) Wrong($"of shape {Shape(shape)}", "the model's input of shape (timesteps): one integer index per timestep");
                 int steps = shape.Length == 1 ? shape[0] : width;
                 result = new LayerSpec(index, layer.Name, layer.InputDim, layer.Units, ActivationKind.Linear, false, layer.Kind, Timesteps: steps, From: eq,
@@ -237,7 +245,7 @@ internal sealed class LayerGraph
                     else if (concatenate && !other.Take(other.Length - 1).SequenceEqual(shape.Take(shape.Length - 1))) why = "Concatenate needs inputs that agree on every axis but the last";
                     if (why is not null)
                     {
-                        string Input(int j) => sources[j] < 0 ? "the input " + Shape(shapes[j]) : $"'{Layers[sources[j]].Name}' {Shape(shapes[j])}";
+                        string Input(int j) => $"'{NameOf(sources[j])}' {Shape(shapes[j])}";
                         _report(Descriptors.JoinShapeMismatch, layer.Location, layer.Name, layer.Kind, Input(0) + " and " + Input(k), why);
                         okHere = false;
                     }

@@ -74,12 +74,47 @@ internal static class ModelParser
                 inputShape.AddRange(named.Value.Values.Select(v => v.Value is int i ? i : 0));
         }
         var modelLocation = AttributeLocation(modelAttribute, cancellationToken);
-        if (inputShape.Count == 0)
-            Report(Descriptors.InvalidInputShape, modelLocation, typeName, "", "give the shape of one sample, e.g. [Model(InputShape = [784])]");
-        else if (inputShape.Any(d => d <= 0))
-            Report(Descriptors.InvalidInputShape, modelLocation, typeName, string.Join(", ", inputShape), "every dimension must be positive");
-        else if (inputShape.Count > 2)
-            Report(Descriptors.InvalidInputShape, modelLocation, typeName, string.Join(", ", inputShape), "give flat samples such as [" + inputShape.Aggregate(1L, (p, d) => p * d) + "], or sequences (timesteps, features) for an LSTM");
+
+        // Inputs: [Input(name, shape)] attributes, or the model's InputShape as one input named "input".
+        var inputs = new List<(string Name, int[] Shape, Location? Location)>();
+        bool inputsValid = true;
+        var inputAttributes = modelAttributes.Where(a => a.AttributeClass!.Name == "InputAttribute").ToList();
+        if (inputAttributes.Count > 0)
+        {
+            if (inputShape.Count > 0)
+            {
+                Report(Descriptors.InvalidInputShape, modelLocation, typeName, string.Join(", ", inputShape), "give either InputShape or [Input] attributes, not both");
+                inputsValid = false;
+            }
+            foreach (var attribute in inputAttributes)
+            {
+                var location = AttributeLocation(attribute, cancellationToken);
+                string name = attribute.ConstructorArguments.Length > 0 ? attribute.ConstructorArguments[0].Value as string ?? "" : "";
+                int[] shape = attribute.ConstructorArguments.Length > 1 ? IntArray(attribute.ConstructorArguments[1]) : [];
+                string? why = string.IsNullOrWhiteSpace(name) ? "a non-empty name"
+                    : name == InputName ? "another name: \"input\" names the input of a model with one"
+                    : inputs.Any(i => i.Name == name) ? "a name no other input has"
+                    : shape.Length is < 1 or > 2 || shape.Any(d => d <= 0) ? "one or two positive dimensions, e.g. [Input(\"text\", 20)]"
+                    : null;
+                if (why is not null)
+                {
+                    Report(Descriptors.InvalidHyperparameter, location, "The input", $"\"{name}\" of shape [{string.Join(", ", shape)}]", why);
+                    inputsValid = false;
+                }
+                inputs.Add((name, shape, location));
+            }
+        }
+        else
+        {
+            if (inputShape.Count == 0)
+                Report(Descriptors.InvalidInputShape, modelLocation, typeName, "", "give the shape of one sample, e.g. [Model(InputShape = [784])], or name several inputs with [Input]");
+            else if (inputShape.Any(d => d <= 0))
+                Report(Descriptors.InvalidInputShape, modelLocation, typeName, string.Join(", ", inputShape), "every dimension must be positive");
+            else if (inputShape.Count > 2)
+                Report(Descriptors.InvalidInputShape, modelLocation, typeName, string.Join(", ", inputShape), "give flat samples such as [" + inputShape.Aggregate(1L, (p, d) => p * d) + "], or sequences (timesteps, features) for an LSTM");
+            inputsValid = inputShape.Count is 1 or 2 && inputShape.All(d => d > 0);
+            inputs.Add((InputName, inputShape.ToArray(), modelLocation));
+        }
 
         var declared = new List<DeclaredLayer>();
         var autoNamed = new Dictionary<string, int>();
@@ -95,13 +130,13 @@ internal static class ModelParser
                 Report(Descriptors.InvalidHyperparameter, location, "Name", "\"" + name + "\"", "a non-empty layer name");
             else if (name == InputName)
                 Report(Descriptors.InvalidHyperparameter, location, "Name", "\"input\"", "another name: \"input\" names the model's input in From");
-            else if (declared.Any(l => l.Name == name))
+            else if (declared.Any(l => l.Name == name) || inputs.Any(i => i.Name == name))
                 Report(Descriptors.DuplicateLayerName, location, name);
             return name;
         }
         // A layer reads the layer written before it (the input, for the first) unless From names another.
         string[] SingleFrom(AttributeData attribute) =>
-            [Named<string?>(attribute, "From", null) ?? (declared.Count == 0 ? InputName : declared[declared.Count - 1].Name)];
+            [Named<string?>(attribute, "From", null) ?? (declared.Count == 0 ? inputs[0].Name : declared[declared.Count - 1].Name)];
         DeclaredLayer Declare(AttributeData attribute, LayerKind kind, string prefix, Location? location, string[]? from = null)
         {
             var layer = new DeclaredLayer(kind, LayerName(attribute, prefix, location), from ?? SingleFrom(attribute), location);
@@ -260,8 +295,8 @@ internal static class ModelParser
                 string.Join(", ", optimizers.Select(o => o.Attribute.AttributeClass!.Name.Replace("Attribute", ""))));
 
         // The graph: names, order, shapes, outputs. Each step needs the one before to have succeeded.
-        var graph = declared.Count > 0 && inputShape.Count is 1 or 2 && inputShape.All(d => d > 0)
-            ? LayerGraph.Build(typeName, inputShape, declared, modelLocation, Report) : null;
+        var graph = declared.Count > 0 && inputsValid
+            ? LayerGraph.Build(typeName, inputs.Select(i => (i.Name, i.Shape)).ToList(), declared, modelLocation, Report) : null;
         var outputs = new List<OutputSpec>();
         if (graph is not null)
         {
@@ -299,9 +334,25 @@ internal static class ModelParser
                     outputs.Add(new OutputSpec(index, layerName, property, outputLoss, weight, outputMetrics.ToEquatableArray(), custom.ToEquatableArray(), k));
                 }
             }
-            // An unused layer is worth reporting only once the outputs are known.
+            // An unused layer or input is worth reporting only once the outputs are known.
             if (!diagnostics.Any(d => d.Descriptor.DefaultSeverity == DiagnosticSeverity.Error))
+            {
                 graph.CheckEveryLayerUsed(outputs.Select(o => o.Layer));
+                for (int k = 0; k < inputs.Count; k++)
+                    if (!graph.Layers.Any(l => l.From.Contains(-1 - k)))
+                        Report(Descriptors.UnusedInput, inputs[k].Location, inputs[k].Name);
+            }
+            if (inputs.Count > 1)
+            {
+                var properties = new HashSet<string>();
+                foreach (var (name, _, location) in inputs)
+                {
+                    string property = PascalCase(name);
+                    if (property.Length == 0 || !SyntaxFacts.IsValidIdentifier(property) || !properties.Add(property))
+                        Report(Descriptors.InvalidHyperparameter, location, $"The input '{name}'", "named \"" + property + "\" in typed features",
+                            "a name that becomes a distinct C# identifier (e.g. \"text\" gives x.Text)");
+                }
+            }
         }
 
         bool hasErrors = diagnostics.Any(d => d.Descriptor.DefaultSeverity == DiagnosticSeverity.Error);
@@ -313,6 +364,7 @@ internal static class ModelParser
             Accessibility(symbol.DeclaredAccessibility),
             containing.ToEquatableArray(),
             inputShape.ToEquatableArray(),
+            InputSpecs(inputs.Select(i => (i.Name, i.Shape))),
             graph.Layers.ToEquatableArray(),
             outputs.ToEquatableArray(),
             optimizers[0].Spec);
@@ -323,6 +375,19 @@ internal static class ModelParser
     internal const string InputName = "input";
 
     internal delegate void Reporter(DiagnosticDescriptor descriptor, Location? location, params object?[] args);
+
+    private static EquatableArray<InputSpec> InputSpecs(IEnumerable<(string Name, int[] Shape)> inputs)
+    {
+        var specs = new List<InputSpec>();
+        int offset = 0;
+        foreach (var (name, shape) in inputs)
+        {
+            var spec = new InputSpec(name, PascalCase(name), shape.ToEquatableArray(), offset);
+            specs.Add(spec);
+            offset += spec.Width;
+        }
+        return specs.ToEquatableArray();
+    }
 
     /// <summary>[Loss] or [Output]: the kind is the constructor's last argument, the options are named.</summary>
     private static LossSpec ParseLoss(AttributeData attribute, Location? location, Reporter report)
@@ -549,7 +614,7 @@ internal static class ModelParser
         if (type is null || type.ContainingNamespace?.ToDisplayString() != AttributeNamespace) return false;
         return type.Name is "DenseAttribute" or "BatchNormalizationAttribute" or "DropoutAttribute" or "LstmAttribute" or "GruAttribute"
                 or "FlattenAttribute" or "ReshapeAttribute" or "ActivationAttribute" or "EmbeddingAttribute" or "ConcatenateAttribute" or "AddAttribute"
-                or "LossAttribute" or "MetricsAttribute" or "OutputAttribute" or "ModelAttribute"
+                or "LossAttribute" or "MetricsAttribute" or "OutputAttribute" or "InputAttribute" or "ModelAttribute"
             || type.BaseType?.Name == "OptimizerAttribute";
     }
 

@@ -30,20 +30,19 @@ internal sealed record ModelSpec(
     string Accessibility,
     EquatableArray<ContainingTypeSpec> ContainingTypes,
     EquatableArray<int> InputShape,
+    EquatableArray<InputSpec> Inputs,
     EquatableArray<LayerSpec> Layers,
     EquatableArray<OutputSpec> Outputs,
     OptimizerSpec Optimizer)
 {
-    /// <summary>The features of one sample: the product of the input shape.</summary>
-    public int InputSize
-    {
-        get
-        {
-            int size = 1;
-            foreach (int d in InputShape) size *= d;
-            return size;
-        }
-    }
+    /// <summary>The features of one sample: the inputs' widths, side by side.</summary>
+    public int InputSize => Inputs.Sum(i => i.Width);
+
+    /// <summary>Whether the model has several named inputs (typed features per input).</summary>
+    public bool MultiInput => Inputs.Length > 1;
+
+    /// <summary>Input k of a layer's From code −1 − k.</summary>
+    public InputSpec Input(int code) => Inputs[-1 - code];
 
     /// <summary>Whether the model has several named outputs (typed targets, predictions and results per output).</summary>
     public bool MultiOutput => Outputs.Length > 1;
@@ -77,6 +76,23 @@ internal sealed record ModelSpec(
 
     private static string WithArity(string name, EquatableArray<string> typeParameters) =>
         typeParameters.Length == 0 ? name : name + "`" + typeParameters.Length.ToString(System.Globalization.CultureInfo.InvariantCulture);
+}
+
+/// <summary>
+/// One of the model's inputs: its name (From uses it; "input" for a model with one), its property in typed features,
+/// the shape of one sample, and its columns in the side-by-side row the model reads. Layers name input k by −1 − k.
+/// </summary>
+internal sealed record InputSpec(string Name, string PropertyName, EquatableArray<int> Shape, int Offset)
+{
+    public int Width
+    {
+        get
+        {
+            int size = 1;
+            foreach (int d in Shape) size *= d;
+            return size;
+        }
+    }
 }
 
 /// <summary>A user-defined metric: the type to construct (fully qualified) and its property in the evaluation result.</summary>

@@ -24,6 +24,23 @@ public readonly struct Features
 
     /// <summary>As <see cref="Flatten(int, string, out int)"/>, naming the data <paramref name="displayName"/> in messages (e.g. "validationData.X").</summary>
     internal float[] Flatten(int width, string paramName, string displayName, out int rows) => DataChecks.Flatten(_source, width, paramName, displayName, allowVector: false, out rows);
+
+    /// <summary>
+    /// The features of a model with several inputs: each part checked and flattened with its width, then the parts'
+    /// columns side by side in one row-major <c>float[n, Σ widths]</c>, as the generated model reads them. Errors name
+    /// the part by <paramref name="names"/>[i] (e.g. "x.Text").
+    /// </summary>
+    /// <exception cref="ArgumentException">Spans of different lengths, no parts, a width below 1, a part of the wrong
+    /// shape or with NaN or infinity, or parts with different sample counts.</exception>
+    public static Features Join(ReadOnlySpan<Features> parts, ReadOnlySpan<int> widths, ReadOnlySpan<string> names)
+    {
+        var sources = parts.ToArray();
+        return DataChecks.JoinColumns(sources.Length, widths, names, (i, width, name) =>
+        {
+            var flat = sources[i].Flatten(width, name, name, out int rows);
+            return (flat, rows);
+        });
+    }
 }
 
 /// <summary>
@@ -58,31 +75,12 @@ public readonly struct Targets
     /// shape or with NaN or infinity, or parts with different sample counts.</exception>
     public static Targets Join(ReadOnlySpan<Targets> parts, ReadOnlySpan<int> widths, ReadOnlySpan<string> names)
     {
-        if (parts.IsEmpty) throw new ArgumentException("Expected at least one part; got none.", nameof(parts));
-        if (widths.Length != parts.Length)
-            throw new ArgumentException($"Expected one width per part ({parts.Length}); got {widths.Length}.", nameof(widths));
-        if (names.Length != parts.Length)
-            throw new ArgumentException($"Expected one name per part ({parts.Length}); got {names.Length}.", nameof(names));
-        var flat = new float[parts.Length][];
-        int rows = 0;
-        long total = 0;
-        for (int i = 0; i < parts.Length; i++)
+        var sources = parts.ToArray();
+        return DataChecks.JoinColumns(sources.Length, widths, names, (i, width, name) =>
         {
-            string name = names[i] ?? throw new ArgumentException($"names[{i}] is null; expected the part's name.", nameof(names));
-            if (widths[i] < 1)
-                throw new ArgumentOutOfRangeException(nameof(widths), widths[i], $"Expected a width of at least 1 for {name}; got {widths[i]}.");
-            flat[i] = parts[i].Flatten(widths[i], name, name, out int n);
-            if (i == 0) rows = n;
-            else DataChecks.CheckSameCount(n, rows, name, name, names[0]);
-            total += widths[i];
-            if ((long)rows * total > Array.MaxLength)
-                throw new ArgumentException($"The parts up to {name} hold {(long)rows * total} values; at most {Array.MaxLength} fit in one buffer.", name);
-        }
-        var joined = new float[rows, (int)total];
-        var destination = Cpu.Columns.AsSpan(joined);
-        for (int i = 0, offset = 0; i < parts.Length; offset += widths[i], i++)
-            Cpu.Columns.ScatterCore(flat[i], rows, widths[i], destination, (int)total, offset, 1f);
-        return joined;
+            var flat = sources[i].Flatten(width, name, name, out int rows);
+            return (flat, rows);
+        });
     }
 }
 
@@ -94,6 +92,36 @@ public readonly struct Targets
 internal static class DataChecks
 {
     private static readonly IFormatProvider Invariant = CultureInfo.InvariantCulture;
+
+    /// <summary>Flattens <paramref name="count"/> parts with their widths and puts their columns side by side.</summary>
+    public static float[,] JoinColumns(int count, ReadOnlySpan<int> widths, ReadOnlySpan<string> names, Func<int, int, string, (float[] Data, int Rows)> flatten)
+    {
+        if (count == 0) throw new ArgumentException("Expected at least one part; got none.", "parts");
+        if (widths.Length != count)
+            throw new ArgumentException($"Expected one width per part ({count}); got {widths.Length}.", nameof(widths));
+        if (names.Length != count)
+            throw new ArgumentException($"Expected one name per part ({count}); got {names.Length}.", nameof(names));
+        var flat = new float[count][];
+        int rows = 0;
+        long total = 0;
+        for (int i = 0; i < count; i++)
+        {
+            string name = names[i] ?? throw new ArgumentException($"names[{i}] is null; expected the part's name.", nameof(names));
+            if (widths[i] < 1)
+                throw new ArgumentOutOfRangeException(nameof(widths), widths[i], $"Expected a width of at least 1 for {name}; got {widths[i]}.");
+            (flat[i], int n) = flatten(i, widths[i], name);
+            if (i == 0) rows = n;
+            else CheckSameCount(n, rows, name, name, names[0]);
+            total += widths[i];
+            if ((long)rows * total > Array.MaxLength)
+                throw new ArgumentException($"The parts up to {name} hold {(long)rows * total} values; at most {Array.MaxLength} fit in one buffer.", name);
+        }
+        var joined = new float[rows, (int)total];
+        var destination = Cpu.Columns.AsSpan(joined);
+        for (int i = 0, offset = 0; i < count; offset += widths[i], i++)
+            Cpu.Columns.ScatterCore(flat[i], rows, widths[i], destination, (int)total, offset, 1f);
+        return joined;
+    }
 
     public static float[] Flatten(object? source, int width, string paramName, string name, bool allowVector, out int rows)
     {

@@ -57,7 +57,7 @@ internal static class ModelEmitter
     /// </summary>
     private sealed class ArenaPlan
     {
-        public readonly int[] Kernel, Recurrent, Bias, Z, A, Mask, Cache, Scratch, Grad, MovingMean, MovingVariance, Source;
+        public readonly int[] Kernel, Recurrent, Bias, Z, A, Mask, Cache, Scratch, Grad, MovingMean, MovingVariance, Source, Input;
         public readonly bool[] NeedsGradient;
         public readonly int ParameterCount, ActivationWidth, GradientWidth, AccumulateWidth, StateCount;
         private readonly ModelSpec _model;
@@ -71,6 +71,10 @@ internal static class ModelEmitter
             MovingMean = new int[n]; MovingVariance = new int[n];
             var readers = new int[n];
             int p = 0, s = 0, d = 0, state = 0;
+            // A model with several inputs copies each input's columns into its own slot, where layers read it.
+            Input = new int[model.Inputs.Length];
+            if (model.MultiInput)
+                for (int k = 0; k < model.Inputs.Length; k++) { Input[k] = s; s += model.Inputs[k].Width; }
             for (int i = 0; i < n; i++)
             {
                 var layer = model.Layers[i];
@@ -110,8 +114,8 @@ internal static class ModelEmitter
             StateCount = state;
         }
 
-        /// <summary>The layer owning the data of layer j's output, −1 for the model's input.</summary>
-        public int SourceOf(int j) => j < 0 ? -1 : Source[j];
+        /// <summary>The layer owning the data of layer j's output, or input k's code −1 − k.</summary>
+        public int SourceOf(int j) => j < 0 ? j : Source[j];
 
         public static bool HasA(LayerSpec layer) => layer.Activation != ActivationKind.Linear && layer.Kind is LayerKind.Dense or LayerKind.Activation;
 
@@ -119,10 +123,12 @@ internal static class ModelEmitter
         public string Slot(int o) => (HasA(_model.Layers[o]) ? $"Layer{o}A" : $"Layer{o}Z");
 
         /// <summary>In the forward pass: the local holding owner o's output.</summary>
-        public string Local(int o) => o < 0 ? "x" : HasA(_model.Layers[o]) ? $"a{o}" : $"z{o}";
+        public string Local(int o) => o < 0 ? (_model.MultiInput ? $"in{-1 - o}" : "x") : HasA(_model.Layers[o]) ? $"a{o}" : $"z{o}";
 
         /// <summary>In the backward pass: owner o's output, read from the arena.</summary>
-        public string Read(int o) => o < 0 ? "x" : $"s.Slice(batch * {Slot(o)}, batch * {_model.Layers[o].Width})";
+        public string Read(int o) => o < 0
+            ? (_model.MultiInput ? $"s.Slice(batch * Input{-1 - o}, batch * {_model.Input(o).Width})" : "x")
+            : $"s.Slice(batch * {Slot(o)}, batch * {_model.Layers[o].Width})";
 
         /// <summary>In the backward pass: the gradient of owner o's output.</summary>
         public string Gradient(int o) => $"d.Slice(batch * Layer{o}Grad, batch * {_model.Layers[o].Width})";
@@ -140,7 +146,10 @@ internal static class ModelEmitter
     /// <summary>Whether every layer reads just the one written before it (the input, for the first).</summary>
     private static bool IsChain(ModelSpec model) => model.Layers.All(l => l.From.Length == 1 && l.From[0] == l.Index - 1);
 
-    private static string FromName(ModelSpec model, int j) => j < 0 ? "input" : model.Layers[j].Name;
+    private static string FromName(ModelSpec model, int j) => j < 0 ? model.Input(j).Name : model.Layers[j].Name;
+
+    private static string InputsText(ModelSpec model) =>
+        string.Join(", ", model.Inputs.Select(i => $"{i.Name} ({string.Join(", ", i.Shape)})"));
 
     private static string Describe(LayerSpec layer) => layer.Kind switch
     {
@@ -157,11 +166,11 @@ internal static class ModelEmitter
         w.Line("/// <summary>");
         if (IsChain(model))
         {
-            w.Line($"/// input ({string.Join(", ", model.InputShape)}) -> {string.Join(" -> ", model.Layers.Select(Describe))}.");
+            w.Line($"/// {InputsText(model)} -> {string.Join(" -> ", model.Layers.Select(Describe))}.");
         }
         else
         {
-            w.Line($"/// input ({string.Join(", ", model.InputShape)}), then");
+            w.Line($"/// {InputsText(model)}, then");
             foreach (var layer in model.Layers)
                 w.Line($"/// {Describe(layer)} &lt;- {string.Join(" + ", layer.From.Select(j => FromName(model, j)))};");
         }
@@ -191,6 +200,9 @@ internal static class ModelEmitter
         w.Line($"private const int ParameterCount = {Int(plan.ParameterCount)};");
         w.Line();
         w.Line("// Activation arena: for a batch of B samples, the tensor at offset k per sample takes B × width floats from B × k.");
+        if (model.MultiInput)
+            for (int k = 0; k < model.Inputs.Length; k++)
+                w.Line($"private const int Input{k} = {Int(plan.Input[k])}; // input {model.Inputs[k].Name} (B, {string.Join(", ", model.Inputs[k].Shape)}), columns {model.Inputs[k].Offset}..{model.Inputs[k].Offset + model.Inputs[k].Width - 1} of x");
         for (int i = 0; i < model.Layers.Length; i++)
         {
             var layer = model.Layers[i];
@@ -363,25 +375,28 @@ internal static class ModelEmitter
 
     private static void WritePublicApi(SourceWriter w, ModelSpec model)
     {
-        string features = G + "Features";
+        string features = model.MultiInput ? "Features" : G + "Features";
         string targets = model.MultiOutput ? "Targets" : G + "Targets";
+        string x = model.MultiInput ? "Features.Join(x, nameof(x))" : "x";
         string y = model.MultiOutput ? "Targets.Join(y, nameof(y))" : "y";
-        string validation = model.MultiOutput ? "validationData is { } v ? (v.X, Targets.Join(v.Y, \"validationData.Y\")) : null" : "validationData";
+        string validation = !model.MultiInput && !model.MultiOutput ? "validationData"
+            : "validationData is { } v ? (" + (model.MultiInput ? "Features.Join(v.X, \"validationData.X\")" : "v.X") + ", "
+                + (model.MultiOutput ? "Targets.Join(v.Y, \"validationData.Y\")" : "v.Y") + ") : null";
         w.Line("/// <summary>Trains the model (Keras's <c>fit</c>); returns the per-epoch loss and metrics.</summary>");
         w.Line($"public {G}History Fit({features} x, {targets} y, int epochs = 1, int batchSize = 32, double validationSplit = 0,");
         w.Line($"    ({features} X, {targets} Y)? validationData = null, bool shuffle = true, int? seed = null, int verbose = 1, float[]? sampleWeight = null,");
         w.Line($"    global::System.Collections.Generic.IEnumerable<{G}Callback>? callbacks = null)");
-        w.Line($"    => {G}Trainer.Fit(this, x, {y}, epochs, batchSize, validationSplit, {validation}, shuffle, seed, verbose, sampleWeight, callbacks);");
+        w.Line($"    => {G}Trainer.Fit(this, {x}, {y}, epochs, batchSize, validationSplit, {validation}, shuffle, seed, verbose, sampleWeight, callbacks);");
         w.Line();
         w.Line("/// <summary>The loss and metrics on the given data, in inference mode (Keras's <c>evaluate</c>).</summary>");
         w.Line($"public EvaluationResult Evaluate({features} x, {targets} y, int batchSize = 32, float[]? sampleWeight = null)");
-        w.Line($"    => EvaluationResult.From({G}Trainer.Evaluate(this, x, {y}, batchSize, sampleWeight));");
+        w.Line($"    => EvaluationResult.From({G}Trainer.Evaluate(this, {x}, {y}, batchSize, sampleWeight));");
         w.Line();
         if (model.MultiOutput)
         {
             w.Line("/// <summary>The model's outputs, one array per output with a row per sample (Keras's <c>predict</c>).</summary>");
             w.Open($"public Predictions Predict({features} x, int batchSize = 32)");
-            w.Line($"float[,] all = {G}Trainer.Predict(this, x, batchSize);");
+            w.Line($"float[,] all = {G}Trainer.Predict(this, {x}, batchSize);");
             int offset = 0;
             var parts = new List<string>();
             foreach (var output in model.Outputs)
@@ -396,11 +411,11 @@ internal static class ModelEmitter
         else
         {
             w.Line($"/// <summary>The model's outputs, one row of {model.OutputSize} per sample (Keras's <c>predict</c>).</summary>");
-            w.Line($"public float[,] Predict({features} x, int batchSize = 32) => {G}Trainer.Predict(this, x, batchSize);");
+            w.Line($"public float[,] Predict({features} x, int batchSize = 32) => {G}Trainer.Predict(this, {x}, batchSize);");
         }
         w.Line();
         w.Line("/// <summary>One optimizer step on one batch (Keras's <c>train_on_batch</c>); returns the batch loss.</summary>");
-        w.Line($"public float TrainStep({features} x, {targets} y, float[]? sampleWeight = null) => {G}Trainer.TrainStep(this, x, {y}, sampleWeight);");
+        w.Line($"public float TrainStep({features} x, {targets} y, float[]? sampleWeight = null) => {G}Trainer.TrainStep(this, {x}, {y}, sampleWeight);");
         w.Line();
         w.Line(model.MultiOutput
             ? "/// <summary>One optimizer step on a batch already in row-major buffers, y holding each sample's targets side by side in output order; allocates nothing once warm.</summary>"
@@ -416,7 +431,7 @@ internal static class ModelEmitter
         w.Line();
         w.Line("/// <summary>The loss and metrics of one batch, without updating (Keras's <c>test_on_batch</c>).</summary>");
         w.Line($"public EvaluationResult TestStep({features} x, {targets} y, float[]? sampleWeight = null)");
-        w.Line($"    => EvaluationResult.From({G}Trainer.TestStep(this, x, {y}, sampleWeight));");
+        w.Line($"    => EvaluationResult.From({G}Trainer.TestStep(this, {x}, {y}, sampleWeight));");
         w.Line();
         w.Line("/// <summary>");
         w.Line("/// Writes the weights to a safetensors file, one tensor per variable under its Keras name and shape (\"dense/kernel\"),");
@@ -467,7 +482,7 @@ internal static class ModelEmitter
         bool chain = IsChain(model);
         var rows = model.Layers.Select(l => (Layer: $"{l.Name} ({l.KerasType})", Shape: OutputShape(l).Replace("(B,", "(None,"), Params: Count(Parameters(l)),
             From: string.Join(", ", l.From.Select(j => FromName(model, j))))).ToList();
-        if (!chain) rows.Insert(0, ("input (InputLayer)", "(None, " + string.Join(", ", model.InputShape) + ")", "0", "-"));
+        if (!chain) rows.InsertRange(0, model.Inputs.Select(i => ($"{i.Name} (InputLayer)", "(None, " + string.Join(", ", i.Shape) + ")", "0", "-")));
         int c0 = System.Math.Max(12, rows.Max(r => r.Layer.Length)) + 2, c1 = System.Math.Max(12, rows.Max(r => r.Shape.Length)) + 2;
         int c2 = System.Math.Max(7, rows.Max(r => r.Params.Length)) + 2;
         var lines = new List<string> { $"Model: {model.TypeName}", "Layer (type)".PadRight(c0) + "Output Shape".PadRight(c1) + (chain ? "Param #" : "Param #".PadRight(c2) + "Connected to") };
@@ -601,6 +616,17 @@ internal static class ModelEmitter
         w.Line("global::System.ReadOnlySpan<float> p = _parameters;");
         w.Line("global::System.Span<float> s = _activations;");
         if (HasState(model)) w.Line("global::System.Span<float> state = _state;");
+        if (model.MultiInput)
+        {
+            w.Line();
+            w.Line("// Each input's columns of x, in its own slot.");
+            for (int k = 0; k < model.Inputs.Length; k++)
+            {
+                var input = model.Inputs[k];
+                w.Line($"var in{k} = s.Slice(batch * Input{k}, batch * {input.Width});");
+                w.Line($"{G}Cpu.Columns.Gather(x, batch, InputSize, {input.Offset}, {input.Width}, in{k}); // {input.Name}");
+            }
+        }
         for (int i = 0; i < model.Layers.Length; i++)
         {
             var l = model.Layers[i];
@@ -651,9 +677,9 @@ internal static class ModelEmitter
                 }
                 case LayerKind.Embedding:
                 {
-                    w.Line($"// {l.Name}: x (B, {l.Timesteps}) indices -> z{i} {OutputShape(l)}, rows of the table ({l.Inputs}, {l.Units})");
+                    w.Line($"// {l.Name}: {input} (B, {l.Timesteps}) indices -> z{i} {OutputShape(l)}, rows of the table ({l.Inputs}, {l.Units})");
                     w.Line($"var z{i} = s.Slice(batch * Layer{i}Z, batch * {l.Width});");
-                    w.Line($"{G}Cpu.Embedding.Forward(x, p.Slice(Layer{i}Kernel, {Int(l.KernelSize)}), z{i}, batch * {l.Timesteps}, {l.Inputs}, {l.Units});");
+                    w.Line($"{G}Cpu.Embedding.Forward({input}, p.Slice(Layer{i}Kernel, {Int(l.KernelSize)}), z{i}, batch * {l.Timesteps}, {l.Inputs}, {l.Units});");
                     break;
                 }
                 case LayerKind.Concatenate:
@@ -713,7 +739,11 @@ internal static class ModelEmitter
     /// <summary>The rows a last-axis operation sees for a batch: B, or B·T for sequences.</summary>
     private static string Rows(LayerSpec layer) => layer.Width == layer.Units ? "batch" : $"batch * {layer.Width / layer.Units}";
 
-    private static int LastAxis(ModelSpec model, int j) => j < 0 ? model.InputShape[model.InputShape.Length - 1] : model.Layers[j].Shape[model.Layers[j].Shape.Length - 1];
+    private static int LastAxis(ModelSpec model, int j)
+    {
+        var shape = j < 0 ? model.Input(j).Shape : model.Layers[j].Shape;
+        return shape[shape.Length - 1];
+    }
 
     private static void WriteBackward(SourceWriter w, ModelSpec model, ArenaPlan plan)
     {
@@ -789,7 +819,7 @@ internal static class ModelEmitter
                     break;
                 }
                 case LayerKind.Embedding:
-                    w.Line($"{G}Cpu.Embedding.Backward(x, d{i}, g.Slice(Layer{i}Kernel, {Int(l.KernelSize)}), batch * {l.Timesteps}, {l.Inputs}, {l.Units});");
+                    w.Line($"{G}Cpu.Embedding.Backward({input}, d{i}, g.Slice(Layer{i}Kernel, {Int(l.KernelSize)}), batch * {l.Timesteps}, {l.Inputs}, {l.Units});");
                     break;
                 case LayerKind.Concatenate:
                 {
@@ -870,6 +900,18 @@ internal static class ModelEmitter
 
     private static void WriteResultTypes(SourceWriter w, ModelSpec model)
     {
+        if (model.MultiInput)
+        {
+            w.Line("/// <summary>The features of each input, a row per sample.</summary>");
+            w.Open($"public sealed record Features({string.Join(", ", model.Inputs.Select(i => $"{G}Features {i.PropertyName}"))})");
+            w.Open($"internal static {G}Features Join(Features? x, string name)");
+            w.Line("global::System.ArgumentNullException.ThrowIfNull(x, name);");
+            w.Line($"return {G}Features.Join([{string.Join(", ", model.Inputs.Select(i => "x." + i.PropertyName))}], [{string.Join(", ", model.Inputs.Select(i => i.Width.ToString(System.Globalization.CultureInfo.InvariantCulture)))}],");
+            w.Line($"    [{string.Join(", ", model.Inputs.Select(i => $"name + \".{i.PropertyName}\""))}]);");
+            w.Close();
+            w.Close();
+            w.Line();
+        }
         if (!model.MultiOutput)
         {
             var names = MetricNames(model.Outputs[0]);
