@@ -509,6 +509,23 @@ public sealed class MultiOutputTests
         AssertThrows<ArgumentException>(() => Columns.Split(new float[2, 3], 2, 2), "width", "[2, 4)");
     }
 
+    // ---------------------------------------------------------------- Features.Join
+
+    [Fact]
+    public void FeaturesJoin_PutsTheInputsSideBySide_AndNamesABadOne()
+    {
+        Features text = new float[,] { { 1, 2 }, { 3, 4 } };
+        Features meta = new float[][] { [5, 6, 7], [8, 9, 10] };
+
+        var flat = Features.Join([text, meta], [2, 3], ["x.Text", "x.Meta"]).Flatten(5, "x", out int rows);
+        Assert.Equal(2, rows);
+        Assert.Equal([1, 2, 5, 6, 7, 3, 4, 8, 9, 10], flat);
+
+        AssertThrows<ArgumentException>(() => Features.Join([text, meta], [2, 2], ["x.Text", "x.Meta"]), "x.Meta", "has 3 values", "expected 2");
+        Features short_ = new float[,] { { 1, 2, 3 } };
+        AssertThrows<ArgumentException>(() => Features.Join([text, short_], [2, 3], ["x.Text", "x.Meta"]), "x.Meta", "1 samples", "expected 2");
+    }
+
     // ---------------------------------------------------------------- Targets.Join
 
     [Fact]
