@@ -375,4 +375,14 @@ public sealed class DiagnosticsTests
     public void AFromNamingNoInputListsTheInputs() =>
         Expect(Source($"[Model] [Input(\"text\", 4)] [Input(\"meta\", 2)] [Dense(3, Activation.Softmax, From = \"tex\")] {Scce} [Adam]"),
             "GEN0018", DiagnosticSeverity.Error, "Dense(3", "'tex'", "\"text\", \"meta\", \"dense\"");
+
+    [Fact]
+    public void AnOutputNamedLikeAnotherOutputsResultTypeIsGen0007() =>
+        Expect(Source("[Model(InputShape = [4])] [Dense(2, Name = \"price_result\")] [Dense(2, Name = \"price\", From = \"input\")] [Output(\"price_result\", LossKind.MeanSquaredError)] [Output(\"price\", LossKind.MeanSquaredError)] [Adam]"),
+            "GEN0007", DiagnosticSeverity.Error, "Output(\"price\"", "'price'", "distinct C# identifier");
+
+    [Fact]
+    public void AnInputNamedJoinIsGen0007() =>
+        Expect(Source($"[Model] [Input(\"join\", 4)] [Input(\"b\", 4)] [Concatenate(\"join\", \"b\")] {SoftmaxOutput} {Scce} [Adam]"),
+            "GEN0007", DiagnosticSeverity.Error, "Input(\"join\"", "'join'", "Join");
 }

@@ -323,9 +323,10 @@ internal static class ModelParser
                 else if (layer.Shape.Length != 1)
                     Report(Descriptors.InvalidHyperparameter, location, $"The output '{layerName}'", "of shape (" + string.Join(", ", layer.Shape) + ")",
                         "flat predictions: the last recurrent layer must not return sequences, or end with a Flatten or a Dense layer after one that does");
-                else if (outputAttributes.Count > 1 && (property.Length == 0 || !SyntaxFacts.IsValidIdentifier(property) || property == "Loss" || outputs.Any(o => o.PropertyName == property)))
+                else if (outputAttributes.Count > 1 && (!IsFreeMemberName(property)
+                    || outputs.Any(o => o.PropertyName == property || o.PropertyName == property + "Result" || o.PropertyName + "Result" == property)))
                     Report(Descriptors.InvalidHyperparameter, location, $"The output '{layerName}'", "named \"" + property + "\" in results",
-                        "a layer name that becomes a distinct C# identifier other than Loss (e.g. \"price\" gives result.Price)");
+                        "a layer name that becomes a distinct C# identifier, not a member of the generated records such as Loss, From or Equals (e.g. \"price\" gives result.Price)");
                 else
                 {
                     var activation = graph.EffectiveActivation(index);
@@ -348,9 +349,9 @@ internal static class ModelParser
                 foreach (var (name, _, location) in inputs)
                 {
                     string property = PascalCase(name);
-                    if (property.Length == 0 || !SyntaxFacts.IsValidIdentifier(property) || !properties.Add(property))
+                    if (!IsFreeMemberName(property) || !properties.Add(property))
                         Report(Descriptors.InvalidHyperparameter, location, $"The input '{name}'", "named \"" + property + "\" in typed features",
-                            "a name that becomes a distinct C# identifier (e.g. \"text\" gives x.Text)");
+                            "a name that becomes a distinct C# identifier, not a member of the generated records such as Join or Equals (e.g. \"text\" gives x.Text)");
                 }
             }
         }
@@ -375,6 +376,15 @@ internal static class ModelParser
     internal const string InputName = "input";
 
     internal delegate void Reporter(DiagnosticDescriptor descriptor, Location? location, params object?[] args);
+
+    /// <summary>
+    /// Whether a property of the generated records (Features, Targets, Predictions, EvaluationResult) may take this
+    /// name: a valid identifier that is not one of their own members or type names.
+    /// </summary>
+    private static bool IsFreeMemberName(string name) =>
+        name.Length > 0 && SyntaxFacts.IsValidIdentifier(name) && name is not ("Loss" or "From" or "Join" or "Equals" or "GetHashCode" or "ToString"
+            or "Deconstruct" or "EqualityContract" or "PrintMembers" or "GetType" or "MemberwiseClone" or "Finalize"
+            or "Features" or "Targets" or "Predictions" or "EvaluationResult");
 
     private static EquatableArray<InputSpec> InputSpecs(IEnumerable<(string Name, int[] Shape)> inputs)
     {
