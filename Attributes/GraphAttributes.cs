@@ -152,6 +152,9 @@ public sealed class OutputAttribute : Attribute
 
     /// <summary>The k of this output's top-k accuracy metrics (default 5, as Keras).</summary>
     public int TopK { get; set; } = 5;
+
+    /// <summary>The decision threshold of this output's binary accuracy, precision and recall (default 0.5, as Keras).</summary>
+    public double Threshold { get; set; } = 0.5;
 }
 
 /// <summary>

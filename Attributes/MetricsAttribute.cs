@@ -44,4 +44,7 @@ public sealed class MetricsAttribute : Attribute
 
     /// <summary>The k of <see cref="MetricKind.TopKCategoricalAccuracy"/> and <see cref="MetricKind.SparseTopKCategoricalAccuracy"/> (default 5, as Keras).</summary>
     public int TopK { get; set; } = 5;
+
+    /// <summary>The decision threshold of <see cref="MetricKind.BinaryAccuracy"/>, <see cref="MetricKind.Precision"/> and <see cref="MetricKind.Recall"/> (default 0.5, as Keras).</summary>
+    public double Threshold { get; set; } = 0.5;
 }

@@ -385,4 +385,9 @@ public sealed class DiagnosticsTests
     public void AnInputNamedJoinIsGen0007() =>
         Expect(Source($"[Model] [Input(\"join\", 4)] [Input(\"b\", 4)] [Concatenate(\"join\", \"b\")] {SoftmaxOutput} {Scce} [Adam]"),
             "GEN0007", DiagnosticSeverity.Error, "Input(\"join\"", "'join'", "Join");
+
+    [Fact]
+    public void ANaNThresholdIsGen0007() =>
+        Expect(Source($"[Model(InputShape = [4])] {SoftmaxOutput} {Scce} [Adam] [Metrics(MetricKind.SparseCategoricalAccuracy, Threshold = double.NaN)]"),
+            "GEN0007", DiagnosticSeverity.Error, "Metrics(", "Threshold", "finite");
 }

@@ -84,6 +84,14 @@ internal partial class RiskAndKind;
 [Sgd]
 internal partial class TwoInputs;
 
+/// <summary>A decision threshold other than 0.5 for binary accuracy, precision and recall.</summary>
+[Model(InputShape = [3])]
+[Dense(1, Activation.Sigmoid)]
+[Loss(LossKind.BinaryCrossentropy)]
+[Adam]
+[Metrics(MetricKind.BinaryAccuracy, MetricKind.Precision, MetricKind.Recall, Threshold = 0.3)]
+internal partial class LowThreshold;
+
 /// <summary>Generated graphs: every gradient against float64 central differences of an independent reference.</summary>
 public class GraphTests
 {
@@ -471,5 +479,36 @@ public class GraphTests
         Assert.Equal(2, history["loss"].Count);
         var error = Assert.ThrowsAny<ArgumentException>(() => model.Predict(new TwoInputs.Features(text, new float[Batch, 2])));
         Assert.Contains("x.Meta", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_metrics_threshold_applies_to_binary_accuracy_precision_and_recall()
+    {
+        var model = new LowThreshold(seed: 3);
+        var random = new Random(8);
+        const int n = 40;
+        var x = new float[n, 3];
+        var y = new float[n];
+        for (int r = 0; r < n; r++)
+        {
+            for (int k = 0; k < 3; k++) x[r, k] = (float)(random.NextDouble() * 4 - 2);
+            y[r] = r % 3 == 0 ? 1 : 0;
+        }
+        var p = model.Predict(x);
+        double correct = 0, truePositive = 0, predictedPositive = 0, positive = 0;
+        for (int r = 0; r < n; r++)
+        {
+            bool yes = p[r, 0] > 0.3f;
+            correct += yes == (y[r] == 1) ? 1 : 0;
+            truePositive += yes && y[r] == 1 ? 1 : 0;
+            predictedPositive += yes ? 1 : 0;
+            positive += y[r];
+        }
+        Assert.InRange(predictedPositive, 1, n - 1); // the threshold matters for this data
+
+        var result = model.Evaluate(x, y);
+        Assert.Equal(correct / n, result.BinaryAccuracy, 5);
+        Assert.Equal(truePositive / predictedPositive, result.Precision, 5);
+        Assert.Equal(truePositive / positive, result.Recall, 5);
     }
 }

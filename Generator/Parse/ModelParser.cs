@@ -150,8 +150,9 @@ internal static class ModelParser
         var metrics = new List<MetricKind>();
         var customMetrics = new List<CustomMetricSpec>();
         AttributeData? metricsAttribute = null;
-        var outputAttributes = new List<(AttributeData Attribute, string Layer, LossSpec Loss, double Weight, List<MetricKind> Metrics, List<CustomMetricSpec> Custom, int TopK)>();
+        var outputAttributes = new List<(AttributeData Attribute, string Layer, LossSpec Loss, double Weight, List<MetricKind> Metrics, List<CustomMetricSpec> Custom, int TopK, double Threshold)>();
         int topK = 5;
+        double threshold = 0.5;
 
         foreach (var attribute in modelAttributes)
         {
@@ -259,7 +260,7 @@ internal static class ModelParser
                         if (named.Key == "Metrics") ParseMetricKinds(named.Value, outputMetrics, location, Report);
                         if (named.Key == "CustomMetrics") ParseCustomMetrics(named.Value, outputMetrics, outputCustom, location, Report);
                     }
-                    outputAttributes.Add((attribute, layer, outputLoss, weight, outputMetrics, outputCustom, ParseTopK(attribute, location, Report)));
+                    outputAttributes.Add((attribute, layer, outputLoss, weight, outputMetrics, outputCustom, ParseTopK(attribute, location, Report), ParseThreshold(attribute, location, Report)));
                     break;
                 }
                 case "SgdAttribute" or "AdamAttribute" or "AdamWAttribute" or "RmsPropAttribute" or "AdagradAttribute":
@@ -269,6 +270,7 @@ internal static class ModelParser
                 {
                     metricsAttribute = attribute;
                     topK = ParseTopK(attribute, location, Report);
+                    threshold = ParseThreshold(attribute, location, Report);
                     if (attribute.ConstructorArguments.Length < 1 || attribute.ConstructorArguments[0].IsNull) break;
                     ParseMetricKinds(attribute.ConstructorArguments[0], metrics, location, Report);
                     foreach (var named in attribute.NamedArguments)
@@ -301,9 +303,9 @@ internal static class ModelParser
         if (graph is not null)
         {
             var requested = outputAttributes.Count > 0
-                ? outputAttributes.Select(o => (o.Layer, o.Loss, o.Weight, o.Metrics, o.Custom, o.TopK, Location: AttributeLocation(o.Attribute, cancellationToken))).ToList()
-                : loss is null ? [] : [(declared[declared.Count - 1].Name, loss, 1.0, metrics, customMetrics, topK, AttributeLocation(lossAttribute!, cancellationToken))];
-            foreach (var (layerName, outputLoss, weight, outputMetrics, custom, k, location) in requested)
+                ? outputAttributes.Select(o => (o.Layer, o.Loss, o.Weight, o.Metrics, o.Custom, o.TopK, o.Threshold, Location: AttributeLocation(o.Attribute, cancellationToken))).ToList()
+                : loss is null ? [] : [(declared[declared.Count - 1].Name, loss, 1.0, metrics, customMetrics, topK, threshold, AttributeLocation(lossAttribute!, cancellationToken))];
+            foreach (var (layerName, outputLoss, weight, outputMetrics, custom, k, cut, location) in requested)
             {
                 int index = graph.IndexOf(layerName);
                 if (index < 0)
@@ -332,7 +334,7 @@ internal static class ModelParser
                     var activation = graph.EffectiveActivation(index);
                     CheckLossFitsOutput(outputLoss, layer.Width, activation, location, Report);
                     CheckMetricsFit(outputMetrics, outputLoss, layer.Width, outputAttributes.Count > 0 ? location : metricsAttribute is null ? null : AttributeLocation(metricsAttribute, cancellationToken), Report);
-                    outputs.Add(new OutputSpec(index, layerName, property, outputLoss, weight, outputMetrics.ToEquatableArray(), custom.ToEquatableArray(), k));
+                    outputs.Add(new OutputSpec(index, layerName, property, outputLoss, weight, outputMetrics.ToEquatableArray(), custom.ToEquatableArray(), k, cut));
                 }
             }
             // An unused layer or input is worth reporting only once the outputs are known.
@@ -464,6 +466,13 @@ internal static class ModelParser
         int k = Named(attribute, "TopK", 5);
         if (k < 1) report(Descriptors.InvalidHyperparameter, location, "TopK", k, "at least 1");
         return k;
+    }
+
+    private static double ParseThreshold(AttributeData attribute, Location? location, Reporter report)
+    {
+        double threshold = Named(attribute, "Threshold", 0.5);
+        if (double.IsNaN(threshold) || double.IsInfinity(threshold)) report(Descriptors.InvalidHyperparameter, location, "Threshold", threshold, "a finite value");
+        return threshold;
     }
 
     private static int[] IntArray(TypedConstant arg) =>

@@ -112,7 +112,8 @@ internal sealed record OutputSpec(
     double Weight,
     EquatableArray<MetricKind> Metrics,
     EquatableArray<CustomMetricSpec> CustomMetrics,
-    int TopK = 5);
+    int TopK = 5,
+    double Threshold = 0.5);
 
 /// <summary>
 /// A layer of the graph, in topological order (<see cref="Index"/> is its position). <see cref="From"/> lists the

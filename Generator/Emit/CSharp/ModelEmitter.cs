@@ -507,8 +507,13 @@ internal static class ModelEmitter
     }
 
     private static IEnumerable<string> MetricExpressions(OutputSpec output) =>
-        output.Metrics.Select(m => m is MetricKind.TopKCategoricalAccuracy or MetricKind.SparseTopKCategoricalAccuracy && output.TopK != 5
-            ? $"new {G}{m}Metric(k: {output.TopK})" : $"new {G}{m}Metric()").Concat(output.CustomMetrics.Select(c => $"new {c.TypeName}()"));
+        output.Metrics.Select(m => m switch
+        {
+            MetricKind.TopKCategoricalAccuracy or MetricKind.SparseTopKCategoricalAccuracy when output.TopK != 5 => $"new {G}{m}Metric(k: {output.TopK})",
+            MetricKind.BinaryAccuracy when output.Threshold != 0.5 => $"new {G}{m}Metric(threshold: {Float(output.Threshold)})",
+            MetricKind.Precision or MetricKind.Recall when output.Threshold != 0.5 => $"new {G}{m}Metric(thresholds: [{Float(output.Threshold)}])",
+            _ => $"new {G}{m}Metric()",
+        }).Concat(output.CustomMetrics.Select(c => $"new {c.TypeName}()"));
 
     private static void WriteModelMembers(SourceWriter w, ModelSpec model, ArenaPlan plan)
     {
