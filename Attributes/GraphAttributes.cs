@@ -54,7 +54,7 @@ public sealed class ActivationAttribute : Attribute
 /// <summary>
 /// Keras's <c>Embedding</c>: maps each integer of a sample of shape (timesteps) to a row of a trainable table
 /// (inputDim, outputDim), giving (timesteps, outputDim). The integers arrive as floats holding whole numbers in
-/// [0, inputDim); the table starts uniform in [−0.05, 0.05]. It must take the model's input.
+/// [0, inputDim); the table starts uniform in [−0.05, 0.05]. It must take one of the model's inputs.
 /// </summary>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
 public sealed class EmbeddingAttribute : Attribute
@@ -70,6 +70,12 @@ public sealed class EmbeddingAttribute : Attribute
 
     /// <summary>The size of each embedding vector.</summary>
     public int OutputDim { get; }
+
+    /// <summary>
+    /// Whether index 0 is padding (Keras's <c>mask_zero</c>): the LSTM or GRU that reads these vectors, through Dropout
+    /// or Activation layers, skips the padded steps, carrying its state over them. Index 0 still has a row in the table.
+    /// </summary>
+    public bool MaskZero { get; set; }
 
     /// <summary>An optional name for the layer.</summary>
     public string? Name { get; set; }

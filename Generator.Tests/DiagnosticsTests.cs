@@ -390,4 +390,13 @@ public sealed class DiagnosticsTests
     public void ANaNThresholdIsGen0007() =>
         Expect(Source($"[Model(InputShape = [4])] {SoftmaxOutput} {Scce} [Adam] [Metrics(MetricKind.SparseCategoricalAccuracy, Threshold = double.NaN)]"),
             "GEN0007", DiagnosticSeverity.Error, "Metrics(", "Threshold", "finite");
+
+    [Fact]
+    public void AMaskReachingBatchNormalizationIsGen0007() =>
+        Expect(Source($"[Model(InputShape = [6])] [Embedding(10, 4, MaskZero = true)] [BatchNormalization] [Lstm(3)] {SoftmaxOutput} {Scce} [Adam]"),
+            "GEN0007", DiagnosticSeverity.Error, "BatchNormalization", "masked by 'embedding'", "does not take one yet");
+
+    [Fact]
+    public void AMaskDroppedByFlattenIsValid() =>
+        Assert.Empty(GeneratorHarness.Run(Source($"[Model(InputShape = [6])] [Embedding(10, 4, MaskZero = true)] [Flatten] {SoftmaxOutput} {Scce} [Adam]")).GeneratorDiagnostics);
 }

@@ -69,14 +69,21 @@ public class GruTests
     }
 
     /// <summary>Keras's GRU with reset_after in float64: gates [z, r, h]; bias row 0 for the input, row 1 for the recurrent part.</summary>
-    private static double[][] Gru(double[] q, int kernel, int recurrent, int bias, double[][] sequence, int units, bool backwards)
+    internal static double[][] Gru(double[] q, int kernel, int recurrent, int bias, double[][] sequence, int units, bool backwards, bool[]? keep = null)
     {
         int features = sequence[0].Length, g3 = 3 * units;
         var h = new double[units];
         var outputs = new double[sequence.Length][];
         for (int step = 0; step < sequence.Length; step++)
         {
-            var xt = sequence[backwards ? sequence.Length - 1 - step : step];
+            int t = backwards ? sequence.Length - 1 - step : step;
+            if (keep is not null && !keep[t])
+            {
+                // Keras's mask: the state carries over and the output repeats the previous one (zeros at first).
+                outputs[step] = step == 0 ? new double[units] : outputs[step - 1];
+                continue;
+            }
+            var xt = sequence[t];
             var xp = new double[g3];
             var hp = new double[g3];
             for (int j = 0; j < g3; j++)

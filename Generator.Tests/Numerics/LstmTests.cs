@@ -99,7 +99,7 @@ public class LstmTests
     }
 
     /// <summary>An LSTM in float64: gates [i, f, c, o]; returns the hidden state after each processing step.</summary>
-    internal static double[][] Lstm(double[] q, int kernel, int recurrent, int bias, double[][] sequence, int units, bool backwards)
+    internal static double[][] Lstm(double[] q, int kernel, int recurrent, int bias, double[][] sequence, int units, bool backwards, bool[]? keep = null)
     {
         int features = sequence[0].Length, g4 = 4 * units;
         var h = new double[units];
@@ -107,7 +107,14 @@ public class LstmTests
         var outputs = new double[sequence.Length][];
         for (int step = 0; step < sequence.Length; step++)
         {
-            var xt = sequence[backwards ? sequence.Length - 1 - step : step];
+            int t = backwards ? sequence.Length - 1 - step : step;
+            if (keep is not null && !keep[t])
+            {
+                // Keras's mask: the state carries over and the output repeats the previous one (zeros at first).
+                outputs[step] = step == 0 ? new double[units] : outputs[step - 1];
+                continue;
+            }
+            var xt = sequence[t];
             var z = new double[g4];
             for (int j = 0; j < g4; j++)
             {

@@ -26,6 +26,7 @@ internal sealed class DeclaredLayer(LayerKind kind, string name, string[] from, 
     public bool GoBackwards { get; set; }
     public int[] TargetShape { get; set; } = [];
     public int InputDim { get; set; }
+    public bool MaskZero { get; set; }
 }
 
 /// <summary>
@@ -147,7 +148,47 @@ internal sealed class LayerGraph
                 report(Descriptors.ModelTooLarge, layer.Location, typeName, layer.Name, ModelParser.Count(parameters), ModelParser.Count(activations), ModelParser.Count(int.MaxValue));
             }
         }
+        if (ok && !tooLarge) ok = graph.PropagateMasks();
         return ok && !tooLarge ? graph : null;
+    }
+
+    /// <summary>
+    /// Keras's masks: an Embedding with MaskZero makes one; Dropout and Activation pass it on; an LSTM or GRU reads it
+    /// (and passes it on when it returns sequences); Flatten and Reshape drop it, as Keras's layers without mask support
+    /// do. Layers that would need it in their own maths (BatchNormalization, Concatenate, Add) report that they cannot.
+    /// </summary>
+    private bool PropagateMasks()
+    {
+        var mask = new int[Layers.Count]; // the Embedding whose mask layer i's output carries, or −1
+        bool ok = true;
+        for (int i = 0; i < Layers.Count; i++)
+        {
+            var layer = Layers[i];
+            int incoming = layer.From.Select(j => j < 0 ? -1 : mask[j]).DefaultIfEmpty(-1).Max();
+            mask[i] = -1;
+            switch (layer.Kind)
+            {
+                case LayerKind.Embedding:
+                    mask[i] = layer.MaskZero ? i : -1;
+                    break;
+                case LayerKind.Dropout or LayerKind.Activation:
+                    mask[i] = incoming;
+                    break;
+                case LayerKind.Lstm or LayerKind.Gru:
+                    if (incoming >= 0)
+                    {
+                        Layers[i] = layer with { MaskFrom = incoming };
+                        mask[i] = layer.ReturnSequences ? incoming : -1;
+                    }
+                    break;
+                case LayerKind.BatchNormalization or LayerKind.Concatenate or LayerKind.Add when incoming >= 0:
+                    _report(Descriptors.InvalidHyperparameter, _declared.First(d => d.Name == layer.Name).Location, $"The input of layer '{layer.Name}'",
+                        $"masked by '{Layers[incoming].Name}' (MaskZero = true)", $"no mask: {layer.Kind} does not take one yet; put it after the recurrent layer that reads the mask");
+                    ok = false;
+                    break;
+            }
+        }
+        return ok;
     }
 
     /// <summary>The floats one sample takes in the activation arena (the emitter's plan, in long).</summary>
@@ -159,6 +200,7 @@ internal sealed class LayerGraph
         {
             LayerKind.Dense => layer.Activation == ActivationKind.Linear ? width : 2 * width,
             LayerKind.Dropout => 2 * width, // output and mask
+            LayerKind.Embedding when layer.MaskZero => width + layer.Timesteps, // rows and padding mask
             LayerKind.Lstm or LayerKind.Gru => width + (long)layer.RecurrentCacheWidth + layer.RecurrentScratchWidth,
             _ => width,
         };
@@ -229,7 +271,7 @@ internal sealed class LayerGraph
                 else if (shape.Length != 1) Wrong($"of shape {Shape(shape)}", "the model's input of shape (timesteps): one integer index per timestep");
                 int steps = shape.Length == 1 ? shape[0] : width;
                 result = new LayerSpec(index, layer.Name, layer.InputDim, layer.Units, ActivationKind.Linear, false, layer.Kind, Timesteps: steps, From: eq,
-                    Shape: new[] { steps, layer.Units }.ToEquatableArray());
+                    Shape: new[] { steps, layer.Units }.ToEquatableArray(), MaskZero: layer.MaskZero);
                 break;
             }
             default: // Concatenate, Add

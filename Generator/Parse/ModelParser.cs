@@ -226,6 +226,7 @@ internal static class ModelParser
                     var layer = Declare(attribute, LayerKind.Embedding, "embedding", location);
                     layer.InputDim = attribute.ConstructorArguments[0].Value is int v ? v : 0;
                     layer.Units = attribute.ConstructorArguments[1].Value is int d ? d : 0;
+                    layer.MaskZero = Named(attribute, "MaskZero", false);
                     if (layer.InputDim <= 0) Report(Descriptors.InvalidHyperparameter, location, "InputDim", layer.InputDim, "a vocabulary size of at least 1");
                     CheckUnits(layer);
                     break;

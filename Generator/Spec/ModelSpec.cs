@@ -139,8 +139,13 @@ internal sealed record LayerSpec(
     bool ReturnSequences = false,
     bool GoBackwards = false,
     EquatableArray<int> From = default,
-    EquatableArray<int> Shape = default)
+    EquatableArray<int> Shape = default,
+    bool MaskZero = false,
+    int MaskFrom = -1)
 {
+    /// <summary>Whether a recurrent layer reads a padding mask: the (B, T) mask of Embedding layer <see cref="MaskFrom"/>.</summary>
+    public bool Masked => MaskFrom >= 0;
+
     /// <summary>Whether the layer runs over sequences (LSTM, GRU).</summary>
     public bool IsRecurrent => Kind is LayerKind.Lstm or LayerKind.Gru;
 

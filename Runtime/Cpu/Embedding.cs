@@ -38,6 +38,15 @@ public static class Embedding
         }
     }
 
+    /// <summary>Keras's <c>mask_zero</c>: mask[i] = 1 where indices[i] is not 0, else 0 (overwrites; count = B·T).</summary>
+    public static void ZeroMask(ReadOnlySpan<float> indices, Span<float> mask, int count)
+    {
+        if (count < 0) throw new ArgumentException($"Expected a non-negative index count; got {count}.", nameof(count));
+        if (indices.Length < count) throw new ArgumentException($"Expected indices to hold at least {count} floats; got {indices.Length}.", nameof(indices));
+        if (mask.Length < count) throw new ArgumentException($"Expected mask to hold at least {count} floats; got {mask.Length}.", nameof(mask));
+        for (int i = 0; i < count; i++) mask[i] = indices[i] != 0f ? 1f : 0f;
+    }
+
     private static int Row(float index, int position, int vocabulary)
     {
         if (!(index >= 0f && index < vocabulary) || index != MathF.Floor(index))

@@ -96,6 +96,7 @@ internal static class ModelEmitter
                 // A linear Dense layer's output is its z.
                 if (HasA(layer)) { A[i] = s; s += layer.Width; }
                 if (layer.Kind == LayerKind.Dropout) { Mask[i] = s; s += layer.Width; }
+                if (layer.Kind == LayerKind.Embedding && layer.MaskZero) { Mask[i] = s; s += layer.Timesteps; }
                 if (layer.Kind == LayerKind.BatchNormalization)
                 {
                     MovingMean[i] = state; state += layer.Units;
@@ -232,6 +233,8 @@ internal static class ModelEmitter
                 w.Line($"private const int Layer{i}A = {Int(plan.A[i])}; // {layer.Name} {SnakeCase(layer.Activation.ToString())} {OutputShape(layer)}");
             if (layer.Kind == LayerKind.Dropout)
                 w.Line($"private const int Layer{i}Mask = {Int(plan.Mask[i])}; // {layer.Name} mask: 0 or 1/(1 − rate) {OutputShape(layer)}");
+            if (layer.Kind == LayerKind.Embedding && layer.MaskZero)
+                w.Line($"private const int Layer{i}Mask = {Int(plan.Mask[i])}; // {layer.Name} padding mask: 1 where the index is not 0 (B, {layer.Timesteps})");
         }
         w.Line($"private const int ActivationWidth = {Int(plan.ActivationWidth)};");
         w.Line();
@@ -663,7 +666,7 @@ internal static class ModelEmitter
                     w.Line($"// {l.Name}: {input} (B, {l.Timesteps}, {l.Inputs}) -> z{i} {OutputShape(l)}: {l.KerasType}, gates {(l.Kind == LayerKind.Lstm ? "[i, f, c, o]" : "[z, r, h], reset after")}{(l.GoBackwards ? ", time reversed" : "")}");
                     w.Line($"var z{i} = s.Slice(batch * Layer{i}Z, batch * {l.Width});");
                     w.Line($"{G}Cpu.{l.Kind}.Forward({input}, p.Slice(Layer{i}Kernel, {Int(l.KernelSize)}), p.Slice(Layer{i}Recurrent, {Int(l.RecurrentSize)}), p.Slice(Layer{i}Bias, {Int(l.BiasSize)}), z{i},");
-                    w.Line($"    s.Slice(batch * Layer{i}Cache, batch * {l.RecurrentCacheWidth}), batch, {l.Timesteps}, {l.Inputs}, {l.Units}, returnSequences: {Bool(l.ReturnSequences)}, goBackwards: {Bool(l.GoBackwards)});");
+                    w.Line($"    s.Slice(batch * Layer{i}Cache, batch * {l.RecurrentCacheWidth}), batch, {l.Timesteps}, {l.Inputs}, {l.Units}, returnSequences: {Bool(l.ReturnSequences)}, goBackwards: {Bool(l.GoBackwards)}{MaskArgument(l)});");
                     break;
                 }
                 case LayerKind.Dropout:
@@ -685,6 +688,8 @@ internal static class ModelEmitter
                     w.Line($"// {l.Name}: {input} (B, {l.Timesteps}) indices -> z{i} {OutputShape(l)}, rows of the table ({l.Inputs}, {l.Units})");
                     w.Line($"var z{i} = s.Slice(batch * Layer{i}Z, batch * {l.Width});");
                     w.Line($"{G}Cpu.Embedding.Forward({input}, p.Slice(Layer{i}Kernel, {Int(l.KernelSize)}), z{i}, batch * {l.Timesteps}, {l.Inputs}, {l.Units});");
+                    if (l.MaskZero)
+                        w.Line($"{G}Cpu.Embedding.ZeroMask({input}, s.Slice(batch * Layer{i}Mask, batch * {l.Timesteps}), batch * {l.Timesteps});");
                     break;
                 }
                 case LayerKind.Concatenate:
@@ -740,6 +745,10 @@ internal static class ModelEmitter
         w.Line("_batch = batch;");
         w.Close();
     }
+
+    /// <summary>A recurrent layer's padding mask argument, when an Embedding with MaskZero feeds it.</summary>
+    private static string MaskArgument(LayerSpec layer) =>
+        layer.Masked ? $", mask: s.Slice(batch * Layer{layer.MaskFrom}Mask, batch * {layer.Timesteps})" : "";
 
     /// <summary>The rows a last-axis operation sees for a batch: B, or B·T for sequences.</summary>
     private static string Rows(LayerSpec layer) => layer.Width == layer.Units ? "batch" : $"batch * {layer.Width / layer.Units}";
@@ -805,7 +814,7 @@ internal static class ModelEmitter
                     var into = Into(source);
                     w.Line($"{G}Cpu.{l.Kind}.Backward({input}, p.Slice(Layer{i}Kernel, {Int(l.KernelSize)}), p.Slice(Layer{i}Recurrent, {Int(l.RecurrentSize)}), s.Slice(batch * Layer{i}Cache, batch * {l.RecurrentCacheWidth}), d{i},");
                     w.Line($"    g.Slice(Layer{i}Kernel, {Int(l.KernelSize)}), g.Slice(Layer{i}Recurrent, {Int(l.RecurrentSize)}), g.Slice(Layer{i}Bias, {Int(l.BiasSize)}), {into?.Target ?? "default"},");
-                    w.Line($"    new global::System.Span<float>(_activations, batch * Layer{i}Scratch, batch * {l.RecurrentScratchWidth}), batch, {l.Timesteps}, {l.Inputs}, {l.Units}, returnSequences: {Bool(l.ReturnSequences)}, goBackwards: {Bool(l.GoBackwards)});");
+                    w.Line($"    new global::System.Span<float>(_activations, batch * Layer{i}Scratch, batch * {l.RecurrentScratchWidth}), batch, {l.Timesteps}, {l.Inputs}, {l.Units}, returnSequences: {Bool(l.ReturnSequences)}, goBackwards: {Bool(l.GoBackwards)}{MaskArgument(l)});");
                     Then(into);
                     break;
                 }
