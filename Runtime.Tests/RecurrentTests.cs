@@ -90,6 +90,153 @@ public sealed class RecurrentTests
         Assert.Contains(dK1, v => v != 0f);
     }
 
+    // ---- Masking (Embedding(mask_zero=True) -> LSTM/GRU) ----
+
+    public static TheoryData<Cell, bool, bool, int, int, int, int> MaskedCases()
+    {
+        var data = new TheoryData<Cell, bool, bool, int, int, int, int>();
+        foreach (var cell in new[] { Cell.Lstm, Cell.Gru })
+        {
+            foreach (bool sequences in new[] { false, true })
+            {
+                // Six rows, one per padding pattern: four in the recurrent products' blocked rows, two beside them.
+                foreach (bool backwards in new[] { false, true }) data.Add(cell, sequences, backwards, 6, 5, 4, 3);
+            }
+            // Wide enough for the vector paths of the recurrent loops and of Dense's micro-kernels.
+            data.Add(cell, true, true, 7, 6, 17, 9);
+            data.Add(cell, false, false, 6, 4, 6, 8);
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(MaskedCases))]
+    public void Forward_WithMask_MatchesFloat64Reference_MaskedStepsRepeatThePreviousOutput(Cell cell, bool returnSequences, bool goBackwards,
+        int batch, int timesteps, int features, int units)
+    {
+        var p = Problem.Create(cell, batch, timesteps, features, units, returnSequences, goBackwards, seed: 11).WithPaddingMask();
+        var output = p.RunForward(Filled(CacheSize(p), float.NaN));
+        double[] expected = Reference(p, p.X.ToDouble(), p.K.ToDouble(), p.R.ToDouble(), p.B.ToDouble());
+
+        Assert.Equal(expected.Length, output.Length);
+        for (int i = 0; i < expected.Length; i++)
+            Assert.True(Math.Abs(expected[i] - output[i]) <= 2e-6, $"output[{i}] = {output[i]}, expected {expected[i]}");
+        if (!returnSequences) return;
+        // Exactly: a masked step's output is the previous step's output, zeros before the first step.
+        for (int n = 0; n < batch; n++)
+        {
+            for (int step = 0; step < timesteps; step++)
+            {
+                if (p.Kept(n, goBackwards ? timesteps - 1 - step : step)) continue;
+                var actual = output.AsSpan((n * timesteps + step) * units, units).ToArray();
+                var previous = step == 0 ? new float[units] : output.AsSpan((n * timesteps + step - 1) * units, units).ToArray();
+                Assert.Equal(previous, actual);
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(MaskedCases))]
+    public void Backward_WithMask_GradientsEqualCentralDifferences_MaskedStepsHaveZeroDx(Cell cell, bool returnSequences, bool goBackwards,
+        int batch, int timesteps, int features, int units)
+    {
+        var p = Problem.Create(cell, batch, timesteps, features, units, returnSequences, goBackwards, seed: 12).WithPaddingMask();
+        var cache = Filled(CacheSize(p), float.NaN);
+        p.RunForward(cache);
+        var dK = Filled(p.K.Length, 1e3f);
+        var dR = Filled(p.R.Length, 1e3f);
+        var db = Filled(p.B.Length, 1e3f);
+        var dx = Filled(p.X.Length, 1e3f);
+
+        p.RunBackward(cache, dK, dR, db, dx, Filled(ScratchSize(p), float.NaN));
+
+        var x = p.X.ToDouble();
+        var k = p.K.ToDouble();
+        var r = p.R.ToDouble();
+        var b = p.B.ToDouble();
+        double Loss() => Dot(Reference(p, x, k, r, b), p.W);
+        AssertGradient(dK, k, Loss, "dK");
+        AssertGradient(dR, r, Loss, "dR");
+        AssertGradient(db, b, Loss, "db");
+        AssertGradient(dx, x, Loss, "dx");
+        for (int n = 0; n < batch; n++)
+        {
+            for (int t = 0; t < timesteps; t++)
+            {
+                if (!p.Kept(n, t)) Assert.All(dx.AsSpan((n * timesteps + t) * features, features).ToArray(), v => Assert.Equal(0f, v));
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(Cell.Lstm, false, false)]
+    [InlineData(Cell.Lstm, true, true)]
+    [InlineData(Cell.Gru, true, false)]
+    [InlineData(Cell.Gru, false, true)]
+    public void Mask_OfOnlyOnes_GivesBitIdenticalResultsToNoMask(Cell cell, bool returnSequences, bool goBackwards)
+    {
+        var plain = Problem.Create(cell, 6, 5, 9, 10, returnSequences, goBackwards, seed: 13);
+        var ones = plain with { Mask = Filled(6 * 5, 1f) };
+        (int[] Output, int[] DK, int[] DR, int[] DB, int[] DX) Run(Problem p)
+        {
+            var cache = new float[CacheSize(p)];
+            var output = p.RunForward(cache);
+            var (dK, dR, db, dx) = (new float[p.K.Length], new float[p.R.Length], new float[p.B.Length], new float[p.X.Length]);
+            p.RunBackward(cache, dK, dR, db, dx, new float[ScratchSize(p)]);
+            return (Bits(output), Bits(dK), Bits(dR), Bits(db), Bits(dx));
+        }
+
+        var a = Run(plain);
+        var b = Run(ones);
+
+        Assert.Equal(a.Output, b.Output);
+        Assert.Equal(a.DK, b.DK);
+        Assert.Equal(a.DR, b.DR);
+        Assert.Equal(a.DB, b.DB);
+        Assert.Equal(a.DX, b.DX);
+    }
+
+    public static TheoryData<Cell, bool, int, int, float> BadMasks()
+    {
+        var data = new TheoryData<Cell, bool, int, int, float>();
+        foreach (var cell in new[] { Cell.Lstm, Cell.Gru })
+        {
+            foreach (bool backward in new[] { false, true })
+            {
+                // (length, index of the bad value or −1, bad value): B·T = 6.
+                data.Add(cell, backward, 5, -1, 0f);
+                data.Add(cell, backward, 7, -1, 0f);
+                data.Add(cell, backward, 6, 4, 0.5f);
+                data.Add(cell, backward, 6, 0, 2f);
+                data.Add(cell, backward, 6, 5, -1f);
+                data.Add(cell, backward, 6, 3, float.NaN);
+            }
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(BadMasks))]
+    public void Mask_OfTheWrongLengthOrNotZeroOrOne_IsRejectedNamingMask(Cell cell, bool backward, int length, int badIndex, float badValue)
+    {
+        var p = Problem.Create(cell, 2, 3, 4, 5, returnSequences: true, goBackwards: false, seed: 14);
+        var cache = new float[CacheSize(p)];
+        p.RunForward(cache);
+        var mask = Filled(length, 1f);
+        if (badIndex >= 0) mask[badIndex] = badValue;
+        var bad = p with { Mask = mask };
+
+        var ex = Assert.Throws<ArgumentException>(() =>
+        {
+            if (backward) bad.RunBackward(cache, new float[p.K.Length], new float[p.R.Length], new float[p.B.Length], new float[p.X.Length], new float[ScratchSize(p)]);
+            else bad.RunForward(new float[CacheSize(p)]);
+        });
+
+        Assert.Equal("mask", ex.ParamName);
+        if (badIndex < 0) Assert.Contains($"Expected mask to hold 6 floats; got {length}.", ex.Message, StringComparison.Ordinal);
+        else Assert.Contains($"got {badValue.ToString(System.Globalization.CultureInfo.InvariantCulture)} at index {badIndex}", ex.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Lstm_GoBackwards_ReturnsTheSequenceInProcessingOrder()
     {
@@ -137,14 +284,19 @@ public sealed class RecurrentTests
     }
 
     [Theory]
-    [InlineData(Cell.Lstm, true, false)]
-    [InlineData(Cell.Lstm, false, true)]
-    [InlineData(Cell.Gru, true, true)]
-    [InlineData(Cell.Gru, false, false)]
-    public void Results_AreBitIdenticalWhateverTheThreadCount(Cell cell, bool returnSequences, bool goBackwards)
+    [InlineData(Cell.Lstm, true, false, false)]
+    [InlineData(Cell.Lstm, false, true, false)]
+    [InlineData(Cell.Gru, true, true, false)]
+    [InlineData(Cell.Gru, false, false, false)]
+    [InlineData(Cell.Lstm, true, true, true)]
+    [InlineData(Cell.Lstm, false, false, true)]
+    [InlineData(Cell.Gru, true, false, true)]
+    [InlineData(Cell.Gru, false, true, true)]
+    public void Results_AreBitIdenticalWhateverTheThreadCount(Cell cell, bool returnSequences, bool goBackwards, bool masked)
     {
         // Large enough to split the batch across threads; 9 rows split unevenly and leave rows outside the blocked paths.
         var p = Problem.Create(cell, 9, 8, 7, 40, returnSequences, goBackwards, seed: 6);
+        if (masked) p = p.WithPaddingMask();
         (float[] Output, float[] DK, float[] DR, float[] DB, float[] DX) Run(int threads)
         {
             int saved = Workers.Count;
@@ -262,7 +414,9 @@ public sealed class RecurrentTests
         for (int i = 0; i < bias.Length; i++) Assert.Equal(i is >= Units and < 2 * Units ? 1f : 0f, bias[i]);
     }
 
-    // ---- Float64 references, written from Keras's cell definitions ----
+    // ---- Float64 references, written from Keras's cell definitions and the masked loop of keras.src.backend.*.rnn ----
+    // (zero_output_for_mask=False): output = where(mask, new output, previous output), starting from zeros;
+    // states = where(mask, new states, states); the last output is the last of the outputs.
 
     private static double[] Reference(Problem p, double[] x, double[] k, double[] r, double[] b) =>
         p.Cell == Cell.Lstm ? LstmReference(p, x, k, r, b) : GruReference(p, x, k, r, b);
@@ -275,6 +429,7 @@ public sealed class RecurrentTests
         {
             var h = new double[U];
             var c = new double[U];
+            var previousOutput = new double[U];
             for (int step = 0; step < T; step++)
             {
                 int t = p.GoBackwards ? T - 1 - step : step;
@@ -286,15 +441,21 @@ public sealed class RecurrentTests
                     for (int q = 0; q < U; q++) sum += h[q] * rec[q * 4 * U + j];
                     z[j] = sum;
                 }
+                var nextH = new double[U];
+                var nextC = new double[U];
                 for (int u = 0; u < U; u++)
                 {
                     double i = Sigmoid(z[u]), f = Sigmoid(z[U + u]), g = Math.Tanh(z[2 * U + u]), o = Sigmoid(z[3 * U + u]);
-                    c[u] = f * c[u] + i * g;
-                    h[u] = o * Math.Tanh(c[u]);
+                    nextC[u] = f * c[u] + i * g;
+                    nextH[u] = o * Math.Tanh(nextC[u]);
                 }
-                if (p.ReturnSequences) Array.Copy(h, 0, output, (n * T + step) * U, U);
+                bool kept = p.Kept(n, t);
+                double[] stepOutput = kept ? nextH : previousOutput;
+                if (kept) (h, c) = (nextH, nextC);
+                previousOutput = stepOutput;
+                if (p.ReturnSequences) Array.Copy(stepOutput, 0, output, (n * T + step) * U, U);
             }
-            if (!p.ReturnSequences) Array.Copy(h, 0, output, n * U, U);
+            if (!p.ReturnSequences) Array.Copy(previousOutput, 0, output, n * U, U);
         }
         return output;
     }
@@ -306,6 +467,7 @@ public sealed class RecurrentTests
         for (int n = 0; n < p.Batch; n++)
         {
             var h = new double[U];
+            var previousOutput = new double[U];
             for (int step = 0; step < T; step++)
             {
                 int t = p.GoBackwards ? T - 1 - step : step;
@@ -327,10 +489,13 @@ public sealed class RecurrentTests
                     double hh = Math.Tanh(matrixX[2 * U + u] + r * matrixInner[2 * U + u]);
                     next[u] = z * h[u] + (1 - z) * hh;
                 }
-                h = next;
-                if (p.ReturnSequences) Array.Copy(h, 0, output, (n * T + step) * U, U);
+                bool kept = p.Kept(n, t);
+                double[] stepOutput = kept ? next : previousOutput;
+                if (kept) h = next;
+                previousOutput = stepOutput;
+                if (p.ReturnSequences) Array.Copy(stepOutput, 0, output, (n * T + step) * U, U);
             }
-            if (!p.ReturnSequences) Array.Copy(h, 0, output, n * U, U);
+            if (!p.ReturnSequences) Array.Copy(previousOutput, 0, output, n * U, U);
         }
         return output;
     }
@@ -359,6 +524,36 @@ public sealed class RecurrentTests
         public required float[] B { get; init; }
         /// <summary>The loss weights: L = Σ output ⊙ W, so dL/doutput = W.</summary>
         public required float[] W { get; init; }
+        /// <summary>(B, T) of 0 and 1 indexed like x, or empty for no mask.</summary>
+        public float[] Mask { get; init; } = [];
+
+        public bool Kept(int n, int t) => Mask.Length == 0 || Mask[n * Timesteps + t] != 0f;
+
+        /// <summary>
+        /// Padding as Embedding(mask_zero=True) gives it, one pattern per row in turn: left padding, right padding, a hole
+        /// in the middle, every step masked, every step kept, and alternating steps starting masked.
+        /// </summary>
+        public Problem WithPaddingMask()
+        {
+            var mask = new float[Batch * Timesteps];
+            for (int n = 0; n < Batch; n++)
+            {
+                for (int t = 0; t < Timesteps; t++)
+                {
+                    bool kept = (n % 6) switch
+                    {
+                        0 => t >= 2,
+                        1 => t < Timesteps - 2,
+                        2 => t is not (1 or 2),
+                        3 => false,
+                        4 => true,
+                        _ => t % 2 == 1,
+                    };
+                    mask[n * Timesteps + t] = kept ? 1f : 0f;
+                }
+            }
+            return this with { Mask = mask };
+        }
 
         public static Problem Create(Cell cell, int batch, int timesteps, int features, int units, bool returnSequences, bool goBackwards, int seed)
         {
@@ -385,14 +580,14 @@ public sealed class RecurrentTests
 
         public void Forward(float[] output, float[] cache)
         {
-            if (Cell == Cell.Lstm) Lstm.Forward(X, K, R, B, output, cache, Batch, Timesteps, Features, Units, ReturnSequences, GoBackwards);
-            else Gru.Forward(X, K, R, B, output, cache, Batch, Timesteps, Features, Units, ReturnSequences, GoBackwards);
+            if (Cell == Cell.Lstm) Lstm.Forward(X, K, R, B, output, cache, Batch, Timesteps, Features, Units, ReturnSequences, GoBackwards, Mask);
+            else Gru.Forward(X, K, R, B, output, cache, Batch, Timesteps, Features, Units, ReturnSequences, GoBackwards, Mask);
         }
 
         public void RunBackward(float[] cache, float[] dK, float[] dR, float[] db, float[] dx, float[] scratch)
         {
-            if (Cell == Cell.Lstm) Lstm.Backward(X, K, R, cache, W, dK, dR, db, dx, scratch, Batch, Timesteps, Features, Units, ReturnSequences, GoBackwards);
-            else Gru.Backward(X, K, R, cache, W, dK, dR, db, dx, scratch, Batch, Timesteps, Features, Units, ReturnSequences, GoBackwards);
+            if (Cell == Cell.Lstm) Lstm.Backward(X, K, R, cache, W, dK, dR, db, dx, scratch, Batch, Timesteps, Features, Units, ReturnSequences, GoBackwards, Mask);
+            else Gru.Backward(X, K, R, cache, W, dK, dR, db, dx, scratch, Batch, Timesteps, Features, Units, ReturnSequences, GoBackwards, Mask);
         }
     }
 
@@ -413,6 +608,8 @@ public sealed class RecurrentTests
         for (int i = 0; i < length; i++) values[i] = (float)((2 * random.NextDouble() - 1) * scale);
         return values;
     }
+
+    private static int[] Bits(float[] values) => Array.ConvertAll(values, BitConverter.SingleToInt32Bits);
 
     private static float[] Filled(int length, float value)
     {

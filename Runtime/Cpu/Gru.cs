@@ -6,7 +6,7 @@ namespace Gen.Cpu;
 
 /// <summary>
 /// Keras 3's <c>GRU</c> layer with its defaults (reset_after=True, tanh activation, sigmoid recurrent activation,
-/// h₀ = 0, no mask), forward and backpropagation through time, over flat row-major buffers the caller owns.
+/// h₀ = 0, an optional mask), forward and backpropagation through time, over flat row-major buffers the caller owns.
 /// <para>
 /// Shapes: x (B, T, F); kernel K (F, 3U); recurrent kernel R (U, 3U); bias (2, 3U): row 0 the input bias b_in,
 /// row 1 the recurrent bias b_rec; gate blocks in Keras's order [z, r, h]. Step, with a = x_t @ K + b_in and
@@ -15,6 +15,11 @@ namespace Gen.Cpu;
 /// <para>
 /// Output and goBackwards as in <see cref="Lstm"/>: every h (B, T, U) or the last (B, U); under goBackwards the
 /// sequence output is in processing order (output[:, s] follows x_{T−1−s}), as Keras returns it.
+/// </para>
+/// <para>
+/// Mask as in <see cref="Lstm"/> (empty, or B·T floats of 0 and 1 indexed like x): a masked step leaves h as it was and
+/// its output repeats it (0 before the first kept step); in the backward pass it has dm = da_h = 0 and passes dh,
+/// including the gradient of its repeated output, unchanged to the state it carried.
 /// </para>
 /// <para>
 /// Cache (<see cref="CacheSize"/> floats): the activated gates [z, r, ĥ] (B, T, 3U), m_h (B, T, U) and the previous
@@ -39,9 +44,13 @@ public static class Gru
     public static int OutputSize(int batch, int timesteps, int units, bool returnSequences) =>
         checked(returnSequences ? batch * timesteps * units : batch * units);
 
-    /// <summary>x (B, T, F) -> output (B, T, U) or (B, U); fills <paramref name="cache"/> for <see cref="Backward"/>.</summary>
+    /// <summary>
+    /// x (B, T, F) -> output (B, T, U) or (B, U); fills <paramref name="cache"/> for <see cref="Backward"/>.
+    /// <paramref name="mask"/> is empty (no masking) or (B, T) of 0 and 1, indexed like x.
+    /// </summary>
     public static unsafe void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> kernel, ReadOnlySpan<float> recurrentKernel, ReadOnlySpan<float> bias,
-        Span<float> output, Span<float> cache, int batch, int timesteps, int features, int units, bool returnSequences, bool goBackwards)
+        Span<float> output, Span<float> cache, int batch, int timesteps, int features, int units, bool returnSequences, bool goBackwards,
+        ReadOnlySpan<float> mask = default)
     {
         Recurrent.CheckShape(batch, timesteps, features, units);
         int g3 = 3 * units, rows = batch * timesteps;
@@ -51,15 +60,16 @@ public static class Gru
         Recurrent.CheckLength(bias.Length, 2 * g3, nameof(bias));
         Recurrent.CheckLength(output.Length, OutputSize(batch, timesteps, units, returnSequences), nameof(output));
         Recurrent.CheckAtLeast(cache.Length, CacheSize(batch, timesteps, units), nameof(cache));
+        Recurrent.CheckMask(mask, batch, timesteps);
 
         // a = x @ K + b_in for every timestep at once.
         Dense.Forward(x, kernel, bias[..g3], cache[..(rows * g3)], rows, features, g3);
         int parts = Recurrent.BatchParts(batch, timesteps, units, 3);
-        fixed (float* pc = cache, pr = recurrentKernel, pb = bias, po = output)
+        fixed (float* pc = cache, pr = recurrentKernel, pb = bias, po = output, pm = mask)
         {
             var job = new Job
             {
-                Cache = pc, Recurrent = pr, RecurrentBias = pb + g3, Output = po, Batch = batch, Timesteps = timesteps, Units = units, Parts = parts,
+                Cache = pc, Recurrent = pr, RecurrentBias = pb + g3, Output = po, Mask = pm, Batch = batch, Timesteps = timesteps, Units = units, Parts = parts,
                 ReturnSequences = returnSequences, GoBackwards = goBackwards,
             };
             if (parts == 1) ForwardRows(job, 0, batch);
@@ -113,6 +123,8 @@ public static class Gru
                 float* h = s < timesteps - 1 ? previous + ((long)r * timesteps + Recurrent.Time(s + 1, timesteps, j.GoBackwards)) * units
                     : j.ReturnSequences ? j.Output + ((long)r * timesteps + s) * units : j.Output + (long)r * units;
                 NextState(gates + row * g3, previous + row * units, h, units);
+                // A masked step: h carries over, the h this step started from.
+                if (!Recurrent.Kept(j.Mask, row)) new ReadOnlySpan<float>(previous + row * units, units).CopyTo(new Span<float>(h, units));
                 if (j.ReturnSequences && s < timesteps - 1)
                     new ReadOnlySpan<float>(h, units).CopyTo(new Span<float>(j.Output + ((long)r * timesteps + s) * units, units));
             }
@@ -138,11 +150,11 @@ public static class Gru
     /// <summary>
     /// Backpropagation through time: dOutput (shape of the output) -> dK (F, 3U), dR (U, 3U), db (2, 3U) and, unless
     /// <paramref name="dx"/> is empty (a first layer), dx (B, T, F); all overwrite. <paramref name="cache"/> is what
-    /// <see cref="Forward"/> left for the same x and weights; <paramref name="scratch"/> holds <see cref="ScratchSize"/> floats.
+    /// <see cref="Forward"/> left for the same x, weights and <paramref name="mask"/>; <paramref name="scratch"/> holds <see cref="ScratchSize"/> floats.
     /// </summary>
     public static unsafe void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> kernel, ReadOnlySpan<float> recurrentKernel, ReadOnlySpan<float> cache,
         ReadOnlySpan<float> dOutput, Span<float> dKernel, Span<float> dRecurrentKernel, Span<float> dBias, Span<float> dx, Span<float> scratch,
-        int batch, int timesteps, int features, int units, bool returnSequences, bool goBackwards)
+        int batch, int timesteps, int features, int units, bool returnSequences, bool goBackwards, ReadOnlySpan<float> mask = default)
     {
         Recurrent.CheckShape(batch, timesteps, features, units);
         int g3 = 3 * units, g2 = 2 * units, rows = batch * timesteps;
@@ -156,17 +168,18 @@ public static class Gru
         Recurrent.CheckLength(dBias.Length, 2 * g3, nameof(dBias));
         if (!dx.IsEmpty) Recurrent.CheckLength(dx.Length, (long)rows * features, nameof(dx));
         Recurrent.CheckAtLeast(scratch.Length, ScratchSize(batch, timesteps, units), nameof(scratch));
+        Recurrent.CheckMask(mask, batch, timesteps);
 
         // dm: the gradient of m = h @ R + b_rec, (B, T, 3U) indexed by input time; its z and r blocks are also a's.
         var dm = scratch[..(rows * g3)];
         // da_h: the gradient of a's h block, which differs from m_h's by the reset gate.
         var dah = scratch.Slice(rows * g3, rows * units);
         int parts = Recurrent.BatchParts(batch, timesteps, units, 3);
-        fixed (float* pc = cache, pr = recurrentKernel, pd = dOutput, ps = scratch)
+        fixed (float* pc = cache, pr = recurrentKernel, pd = dOutput, ps = scratch, pm = mask)
         {
             var job = new Job
             {
-                Cache = pc, Recurrent = pr, Output = pd, Scratch = ps, Batch = batch, Timesteps = timesteps, Units = units, Parts = parts,
+                Cache = pc, Recurrent = pr, Output = pd, Scratch = ps, Mask = pm, Batch = batch, Timesteps = timesteps, Units = units, Parts = parts,
                 ReturnSequences = returnSequences, GoBackwards = goBackwards,
             };
             if (parts == 1) BackwardRows(job, 0, batch);
@@ -211,6 +224,15 @@ public static class Gru
                 if (j.ReturnSequences) Dense.Add(new ReadOnlySpan<float>(j.Output + ((long)r * timesteps + s) * units, units), dhr);
                 else if (s == timesteps - 1) Dense.Add(new ReadOnlySpan<float>(j.Output + (long)r * units, units), dhr);
                 long row = (long)r * timesteps + t;
+                if (!Recurrent.Kept(j.Mask, row))
+                {
+                    // A masked step carried h over: dm = da_h = 0, and dh passes unchanged to the previous state.
+                    // dh waits in the row's da_h while the product below adds to every row's dh.
+                    new Span<float>(dm + row * g3, g3).Clear();
+                    if (s > 0) dhr.CopyTo(new Span<float>(dah + row * units, units));
+                    else new Span<float>(dah + row * units, units).Clear();
+                    continue;
+                }
                 StepGradients(gates + row * g3, recurrentH + row * units, previous + row * units, dh + (long)r * units, dm + row * g3, dah + row * units, units);
             }
             // dh_{s−1} = dh ⊙ z + dm_s @ Rᵀ for the part's rows at once.
@@ -218,6 +240,7 @@ public static class Gru
             {
                 Recurrent.MultiplyTransposed(ref dm[((long)r0 * timesteps + t) * g3], timesteps * g3, ref *j.Recurrent, g3,
                     ref dh[(long)r0 * units], units, r1 - r0, g3, units, accumulate: true);
+                if (j.Mask != null) Recurrent.RestoreMasked(j.Mask, dah, units, dh, r0, r1, t, timesteps, units);
             }
         }
     }
@@ -263,8 +286,11 @@ public static class Gru
     /// <summary>A call's operands, pinned by the caller for the duration of <see cref="Workers.Run"/>.</summary>
     private unsafe struct Job
     {
-        /// <summary>The cache, the recurrent kernel, b_rec (forward), the output (forward) or dOutput (backward), the scratch (backward).</summary>
-        public float* Cache, Recurrent, RecurrentBias, Output, Scratch;
+        /// <summary>
+        /// The cache, the recurrent kernel, b_rec (forward), the output (forward) or dOutput (backward), the scratch
+        /// (backward), the mask (B, T) or null for none.
+        /// </summary>
+        public float* Cache, Recurrent, RecurrentBias, Output, Scratch, Mask;
         public int Batch, Timesteps, Units, Parts;
         public bool ReturnSequences, GoBackwards;
     }

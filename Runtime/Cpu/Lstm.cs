@@ -5,7 +5,7 @@ using System.Runtime.CompilerServices;
 namespace Gen.Cpu;
 
 /// <summary>
-/// Keras 3's <c>LSTM</c> layer (tanh activation, sigmoid recurrent activation, one bias, h₀ = c₀ = 0, no mask),
+/// Keras 3's <c>LSTM</c> layer (tanh activation, sigmoid recurrent activation, one bias, h₀ = c₀ = 0, an optional mask),
 /// forward and backpropagation through time, over flat row-major buffers the caller owns.
 /// <para>
 /// Shapes: x (B, T, F); kernel K (F, 4U); recurrent kernel R (U, 4U); bias b (4U); gate blocks in Keras's order
@@ -18,10 +18,17 @@ namespace Gen.Cpu;
 /// order: output[:, s] is the state after reading x_{T−1−s}; it is not reversed back (<c>Bidirectional</c> does that).
 /// </para>
 /// <para>
+/// Mask (optional, B·T floats indexed like x by (row, input time t), 1 = kept, 0 = masked; empty = every step kept):
+/// as Keras's <c>rnn</c> with <c>zero_output_for_mask=False</c>, a masked step leaves h and c as they were and its
+/// output repeats the previous output, which is that same h (0 before the first kept step); the last output is the
+/// state after the last kept step, 0 if none. In the backward pass a masked step has dz = 0 (so no parameter gradient
+/// and dx = 0 there) and passes dh and dc, including the gradient of its repeated output, unchanged to the state it carried.
+/// </para>
+/// <para>
 /// Cache (<see cref="CacheSize"/> floats, written by <see cref="Forward"/>, read by <see cref="Backward"/>):
 /// the activated gates [i, f, g, o] (B, T, 4U) indexed by input time, the cell states (B, T, U) indexed by processing
-/// step, then the previous hidden states (B, T, U) indexed by input time: at x_t's row, the h the step reading x_t
-/// started from (0 for the first step), so that dR is one product over every (batch, time) row.
+/// step (the carried c at a masked step), then the previous hidden states (B, T, U) indexed by input time: at x_t's
+/// row, the h the step reading x_t started from (0 for the first step), so that dR is one product over every (batch, time) row.
 /// Nothing here allocates; parameter gradients and dx overwrite.
 /// </para>
 /// <para>
@@ -42,9 +49,13 @@ public static class Lstm
     public static int OutputSize(int batch, int timesteps, int units, bool returnSequences) =>
         checked(returnSequences ? batch * timesteps * units : batch * units);
 
-    /// <summary>x (B, T, F) -> output (B, T, U) or (B, U); fills <paramref name="cache"/> for <see cref="Backward"/>.</summary>
+    /// <summary>
+    /// x (B, T, F) -> output (B, T, U) or (B, U); fills <paramref name="cache"/> for <see cref="Backward"/>.
+    /// <paramref name="mask"/> is empty (no masking) or (B, T) of 0 and 1, indexed like x.
+    /// </summary>
     public static unsafe void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> kernel, ReadOnlySpan<float> recurrentKernel, ReadOnlySpan<float> bias,
-        Span<float> output, Span<float> cache, int batch, int timesteps, int features, int units, bool returnSequences, bool goBackwards)
+        Span<float> output, Span<float> cache, int batch, int timesteps, int features, int units, bool returnSequences, bool goBackwards,
+        ReadOnlySpan<float> mask = default)
     {
         Recurrent.CheckShape(batch, timesteps, features, units);
         int g4 = 4 * units, rows = batch * timesteps;
@@ -54,15 +65,16 @@ public static class Lstm
         Recurrent.CheckLength(bias.Length, g4, nameof(bias));
         Recurrent.CheckLength(output.Length, OutputSize(batch, timesteps, units, returnSequences), nameof(output));
         Recurrent.CheckAtLeast(cache.Length, CacheSize(batch, timesteps, units), nameof(cache));
+        Recurrent.CheckMask(mask, batch, timesteps);
 
         // The input projection of every timestep at once: gates[b, t] = x[b, t] @ K + b.
         Dense.Forward(x, kernel, bias, cache[..(rows * g4)], rows, features, g4);
         int parts = Recurrent.BatchParts(batch, timesteps, units, 4);
-        fixed (float* pc = cache, pr = recurrentKernel, po = output)
+        fixed (float* pc = cache, pr = recurrentKernel, po = output, pm = mask)
         {
             var job = new Job
             {
-                Cache = pc, Recurrent = pr, Output = po, Batch = batch, Timesteps = timesteps, Units = units, Parts = parts,
+                Cache = pc, Recurrent = pr, Output = po, Mask = pm, Batch = batch, Timesteps = timesteps, Units = units, Parts = parts,
                 ReturnSequences = returnSequences, GoBackwards = goBackwards,
             };
             if (parts == 1) ForwardRows(job, 0, batch);
@@ -109,6 +121,13 @@ public static class Lstm
                 var h = new Span<float>(hp, units);
                 TensorPrimitives.Tanh(c, h);
                 TensorPrimitives.Multiply(h, z[(3 * units)..], h);
+                if (!Recurrent.Kept(j.Mask, (long)r * timesteps + t))
+                {
+                    // A masked step: h and c carry over, the cell of the previous step (0 before the first) and the h this step started from.
+                    if (s > 0) new ReadOnlySpan<float>(cells + ((long)r * timesteps + s - 1) * units, units).CopyTo(c);
+                    else c.Clear();
+                    new ReadOnlySpan<float>(previous + ((long)r * timesteps + t) * units, units).CopyTo(h);
+                }
                 if (j.ReturnSequences && s < timesteps - 1) h.CopyTo(new Span<float>(j.Output + ((long)r * timesteps + s) * units, units));
             }
         }
@@ -117,11 +136,11 @@ public static class Lstm
     /// <summary>
     /// Backpropagation through time: dOutput (shape of the output) -> dK (F, 4U), dR (U, 4U), db (4U) and, unless
     /// <paramref name="dx"/> is empty (a first layer), dx (B, T, F); all overwrite. <paramref name="cache"/> is what
-    /// <see cref="Forward"/> left for the same x and weights; <paramref name="scratch"/> holds <see cref="ScratchSize"/> floats.
+    /// <see cref="Forward"/> left for the same x, weights and <paramref name="mask"/>; <paramref name="scratch"/> holds <see cref="ScratchSize"/> floats.
     /// </summary>
     public static unsafe void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> kernel, ReadOnlySpan<float> recurrentKernel, ReadOnlySpan<float> cache,
         ReadOnlySpan<float> dOutput, Span<float> dKernel, Span<float> dRecurrentKernel, Span<float> dBias, Span<float> dx, Span<float> scratch,
-        int batch, int timesteps, int features, int units, bool returnSequences, bool goBackwards)
+        int batch, int timesteps, int features, int units, bool returnSequences, bool goBackwards, ReadOnlySpan<float> mask = default)
     {
         Recurrent.CheckShape(batch, timesteps, features, units);
         int g4 = 4 * units, rows = batch * timesteps;
@@ -135,15 +154,16 @@ public static class Lstm
         Recurrent.CheckLength(dBias.Length, g4, nameof(dBias));
         if (!dx.IsEmpty) Recurrent.CheckLength(dx.Length, (long)rows * features, nameof(dx));
         Recurrent.CheckAtLeast(scratch.Length, ScratchSize(batch, timesteps, units), nameof(scratch));
+        Recurrent.CheckMask(mask, batch, timesteps);
 
         // dz: the gradient of the pre-activations z, (B, T, 4U) indexed by input time like x and the gates.
         var dz = scratch[..(rows * g4)];
         int parts = Recurrent.BatchParts(batch, timesteps, units, 4);
-        fixed (float* pc = cache, pr = recurrentKernel, pd = dOutput, ps = scratch)
+        fixed (float* pc = cache, pr = recurrentKernel, pd = dOutput, ps = scratch, pm = mask)
         {
             var job = new Job
             {
-                Cache = pc, Recurrent = pr, Output = pd, Scratch = ps, Batch = batch, Timesteps = timesteps, Units = units, Parts = parts,
+                Cache = pc, Recurrent = pr, Output = pd, Scratch = ps, Mask = pm, Batch = batch, Timesteps = timesteps, Units = units, Parts = parts,
                 ReturnSequences = returnSequences, GoBackwards = goBackwards,
             };
             if (parts == 1) BackwardRows(job, 0, batch);
@@ -183,6 +203,15 @@ public static class Lstm
                 if (j.ReturnSequences) Dense.Add(new ReadOnlySpan<float>(j.Output + ((long)r * timesteps + s) * units, units), dhr);
                 else if (s == timesteps - 1) Dense.Add(new ReadOnlySpan<float>(j.Output + (long)r * units, units), dhr);
                 float* dzr = dz + ((long)r * timesteps + t) * g4;
+                if (!Recurrent.Kept(j.Mask, (long)r * timesteps + t))
+                {
+                    // A masked step carried h and c over: dz = 0, and dh, dc pass unchanged to the previous state.
+                    // dh waits in the row's dz while the product below overwrites every row's dh.
+                    var dzRow = new Span<float>(dzr, g4);
+                    dzRow.Clear();
+                    if (s > 0) dhr.CopyTo(dzRow);
+                    continue;
+                }
                 float* c = cells + ((long)r * timesteps + s) * units;
                 // tanh(c) goes where dz_o will be, which is written last from it.
                 TensorPrimitives.Tanh(new ReadOnlySpan<float>(c, units), new Span<float>(dzr + 3 * units, units));
@@ -193,6 +222,7 @@ public static class Lstm
             {
                 Recurrent.MultiplyTransposed(ref dz[((long)r0 * timesteps + t) * g4], timesteps * g4, ref *j.Recurrent, g4,
                     ref dh[(long)r0 * units], units, r1 - r0, g4, units, accumulate: false);
+                if (j.Mask != null) Recurrent.RestoreMasked(j.Mask, dz, g4, dh, r0, r1, t, timesteps, units);
             }
         }
     }
@@ -243,8 +273,11 @@ public static class Lstm
     /// <summary>A call's operands, pinned by the caller for the duration of <see cref="Workers.Run"/>.</summary>
     private unsafe struct Job
     {
-        /// <summary>The cache, the recurrent kernel, the output (forward) or dOutput (backward), the scratch (backward).</summary>
-        public float* Cache, Recurrent, Output, Scratch;
+        /// <summary>
+        /// The cache, the recurrent kernel, the output (forward) or dOutput (backward), the scratch (backward), the mask
+        /// (B, T) or null for none.
+        /// </summary>
+        public float* Cache, Recurrent, Output, Scratch, Mask;
         public int Batch, Timesteps, Units, Parts;
         public bool ReturnSequences, GoBackwards;
     }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -255,6 +256,46 @@ internal static class Recurrent
     public static void CheckLength(int length, long expected, string name)
     {
         if (length != expected) throw new ArgumentException($"Expected {name} to hold {expected} floats; got {length}.", name);
+    }
+
+    /// <summary>
+    /// Throws unless <paramref name="mask"/> is empty (no masking) or holds B·T floats, indexed like x by (row, input
+    /// time), each 0 (the step is masked) or 1 (kept).
+    /// </summary>
+    public static void CheckMask(ReadOnlySpan<float> mask, int batch, int timesteps)
+    {
+        if (mask.IsEmpty) return;
+        CheckLength(mask.Length, (long)batch * timesteps, nameof(mask));
+        for (int i = 0; i < mask.Length; i++)
+        {
+            float value = mask[i];
+            if (value != 0f && value != 1f)
+            {
+                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                    $"Expected mask to hold only 0 or 1; got {value} at index {i} (row {i / timesteps}, time {i % timesteps})."), nameof(mask));
+            }
+        }
+    }
+
+    /// <summary>Whether the step at <paramref name="index"/> = row·T + t is kept: always without a mask (null).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe bool Kept(float* mask, long index) => mask == null || mask[index] != 0f;
+
+    /// <summary>
+    /// After a step's recurrent product dh_{s−1} = … @ Rᵀ over a part's rows [r0, r1): for each row masked at input time
+    /// t, its dh, kept meanwhile in the first U floats of its row of <paramref name="kept"/> ((B, T, width) indexed by input
+    /// time), goes back to dh, so that it passes unchanged to the state the masked step carried; the kept floats are cleared.
+    /// </summary>
+    public static unsafe void RestoreMasked(float* mask, float* kept, int width, float* dh, int r0, int r1, int t, int timesteps, int units)
+    {
+        for (int r = r0; r < r1; r++)
+        {
+            long row = (long)r * timesteps + t;
+            if (Kept(mask, row)) continue;
+            var stash = new Span<float>(kept + row * width, units);
+            stash.CopyTo(new Span<float>(dh + (long)r * units, units));
+            stash.Clear();
+        }
     }
 
     /// <summary>Throws unless <paramref name="length"/> is at least <paramref name="expected"/> (caches and scratch may be larger).</summary>
