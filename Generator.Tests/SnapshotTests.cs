@@ -143,7 +143,7 @@ public sealed class SnapshotTests
         [Model]
         [Input("review", 30)]
         [Input("stars", 1)]
-        [Embedding(1000, 8, From = "review")]
+        [Embedding(1000, 8, From = "review", MaskZero = true)]
         [Lstm(16)]
         [Concatenate("lstm", "stars")]
         [Dense(16, Activation.Relu, Name = "joined")]

@@ -32,16 +32,17 @@ partial class ReviewScorer : global::Gen.IModel
     private const int Input0 = 0; // input review (B, 30), columns 0..29 of x
     private const int Input1 = 30; // input stars (B, 1), columns 30..30 of x
     private const int Layer0Z = 31; // embedding the rows looked up (B, 30, 8)
-    private const int Layer1Z = 271; // lstm the last hidden state (B, 16)
-    private const int Layer1Cache = 287; // lstm gates and states for backpropagation through time (B, 2880)
-    private const int Layer1Scratch = 3167; // lstm scratch of the backward pass (B, 1952)
-    private const int Layer2Z = 5119; // concatenate the inputs side by side (B, 17)
-    private const int Layer3Z = 5136; // joined x @ W + b (B, 16)
-    private const int Layer3A = 5152; // joined relu (B, 16)
-    private const int Layer4Z = 5168; // helpful x @ W + b (B, 1)
-    private const int Layer4A = 5169; // helpful sigmoid (B, 1)
-    private const int Layer5Z = 5170; // topic x @ W + b (B, 5)
-    private const int ActivationWidth = 5175;
+    private const int Layer0Mask = 271; // embedding padding mask: 1 where the index is not 0 (B, 30)
+    private const int Layer1Z = 301; // lstm the last hidden state (B, 16)
+    private const int Layer1Cache = 317; // lstm gates and states for backpropagation through time (B, 2880)
+    private const int Layer1Scratch = 3197; // lstm scratch of the backward pass (B, 1952)
+    private const int Layer2Z = 5149; // concatenate the inputs side by side (B, 17)
+    private const int Layer3Z = 5166; // joined x @ W + b (B, 16)
+    private const int Layer3A = 5182; // joined relu (B, 16)
+    private const int Layer4Z = 5198; // helpful x @ W + b (B, 1)
+    private const int Layer4A = 5199; // helpful sigmoid (B, 1)
+    private const int Layer5Z = 5200; // topic x @ W + b (B, 5)
+    private const int ActivationWidth = 5205;
 
     // Gradient arena, laid out as the activations: dLoss/d(output) of each layer.
     private const int Layer0Grad = 0; // embedding (B, 30, 8)
@@ -203,11 +204,12 @@ partial class ReviewScorer : global::Gen.IModel
         // embedding: in0 (B, 30) indices -> z0 (B, 30, 8), rows of the table (1000, 8)
         var z0 = s.Slice(batch * Layer0Z, batch * 240);
         global::Gen.Cpu.Embedding.Forward(in0, p.Slice(Layer0Kernel, 8000), z0, batch * 30, 1000, 8);
+        global::Gen.Cpu.Embedding.ZeroMask(in0, s.Slice(batch * Layer0Mask, batch * 30), batch * 30);
 
         // lstm: z0 (B, 30, 8) -> z1 (B, 16): LSTM, gates [i, f, c, o]
         var z1 = s.Slice(batch * Layer1Z, batch * 16);
         global::Gen.Cpu.Lstm.Forward(z0, p.Slice(Layer1Kernel, 512), p.Slice(Layer1Recurrent, 1024), p.Slice(Layer1Bias, 64), z1,
-            s.Slice(batch * Layer1Cache, batch * 2880), batch, 30, 8, 16, returnSequences: false, goBackwards: false);
+            s.Slice(batch * Layer1Cache, batch * 2880), batch, 30, 8, 16, returnSequences: false, goBackwards: false, mask: s.Slice(batch * Layer0Mask, batch * 30));
 
         // concatenate: z1 ‖ in1 on the last axis -> z2 (B, 17)
         var z2 = s.Slice(batch * Layer2Z, batch * 17);
@@ -276,7 +278,7 @@ partial class ReviewScorer : global::Gen.IModel
         var d1 = d.Slice(batch * Layer1Grad, batch * 16);
         global::Gen.Cpu.Lstm.Backward(s.Slice(batch * Layer0Z, batch * 240), p.Slice(Layer1Kernel, 512), p.Slice(Layer1Recurrent, 1024), s.Slice(batch * Layer1Cache, batch * 2880), d1,
             g.Slice(Layer1Kernel, 512), g.Slice(Layer1Recurrent, 1024), g.Slice(Layer1Bias, 64), d.Slice(batch * Layer0Grad, batch * 240),
-            new global::System.Span<float>(_activations, batch * Layer1Scratch, batch * 1952), batch, 30, 8, 16, returnSequences: false, goBackwards: false);
+            new global::System.Span<float>(_activations, batch * Layer1Scratch, batch * 1952), batch, 30, 8, 16, returnSequences: false, goBackwards: false, mask: s.Slice(batch * Layer0Mask, batch * 30));
 
         // embedding: d0 holds dLoss/d(output) (B, 30, 8)
         var d0 = d.Slice(batch * Layer0Grad, batch * 240);
