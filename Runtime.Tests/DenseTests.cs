@@ -156,6 +156,7 @@ public sealed class DenseTests
     [InlineData(96, 130, 70)]
     [InlineData(50, 1000, 9)]
     [InlineData(37, 47, 300)]
+    [InlineData(40, 208, 176)]
     public void Results_are_bit_identical_whatever_the_thread_count(int batch, int inputs, int outputs)
     {
         var random = new Random(batch + inputs + outputs);
@@ -206,6 +207,9 @@ public sealed class DenseTests
         { 3, 5, 1 },
         { 17, 33, 47 },
         { 12, 64, 130 },
+        { 11, 81, 80 },
+        { 16, 50, 64 },
+        { 9, 112, 33 },
     };
 
     /// <summary>

@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Gen.Cpu;
 
@@ -16,6 +17,12 @@ namespace Gen.Cpu;
 public static class Dense
 {
     private static int Lanes => Vector<float>.Count;
+
+    /// <summary>
+    /// Whether pairs of strips go through 512-bit kernels: where those run natively and <see cref="Vector{T}"/> is half as
+    /// wide (as .NET makes it by default). The strip, the unit of splitting and padding, stays 2 × <see cref="Vector{T}"/>.
+    /// </summary>
+    private static bool Use512 => Vector512.IsHardwareAccelerated && Vector<float>.Count == 8;
 
     /// <summary>x (B, I) @ W (I, O) + b (O) -> y (B, O). An empty <paramref name="bias"/> means no bias.</summary>
     public static unsafe void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, Span<float> y, int batch, int inputs, int outputs)
@@ -79,12 +86,82 @@ public static class Dense
     }
 
     /// <summary>
+    /// <see cref="ForwardStrips"/> for pairs of strips as 512-bit vectors, where they run natively: the same chains, lane for
+    /// lane, in fewer instructions. Returns the first column it left to the caller (a single strip at most).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int ForwardStrips512(ref float xr, ref float wr, int ldw, ReadOnlySpan<float> bias, ref float yr, int ldy, int batch, int inputs, int c0, int c1)
+    {
+        const int Wide = 16;
+        int c = c0;
+        for (; c + 2 * Wide <= c1; c += 2 * Wide)
+        {
+            var b0 = bias.IsEmpty ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref Unsafe.Add(ref MemoryMarshal.GetReference(bias), c));
+            var b1 = bias.IsEmpty ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref Unsafe.Add(ref MemoryMarshal.GetReference(bias), c + Wide));
+            int r = 0;
+            for (; r + 8 <= batch; r += 8)
+            {
+                Vector512<float> a00 = b0, a01 = b1, a10 = b0, a11 = b1, a20 = b0, a21 = b1, a30 = b0, a31 = b1;
+                Vector512<float> a40 = b0, a41 = b1, a50 = b0, a51 = b1, a60 = b0, a61 = b1, a70 = b0, a71 = b1;
+                ref float x0 = ref Unsafe.Add(ref xr, r * inputs);
+                for (int k = 0; k < inputs; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref wr, k * ldw + c);
+                    var w0 = Vector512.LoadUnsafe(ref wk);
+                    var w1 = Vector512.LoadUnsafe(ref Unsafe.Add(ref wk, Wide));
+                    ref float xk = ref Unsafe.Add(ref x0, k);
+                    var v = Vector512.Create(xk);
+                    a00 = Vector512.FusedMultiplyAdd(v, w0, a00); a01 = Vector512.FusedMultiplyAdd(v, w1, a01);
+                    v = Vector512.Create(Unsafe.Add(ref xk, inputs));
+                    a10 = Vector512.FusedMultiplyAdd(v, w0, a10); a11 = Vector512.FusedMultiplyAdd(v, w1, a11);
+                    v = Vector512.Create(Unsafe.Add(ref xk, 2 * inputs));
+                    a20 = Vector512.FusedMultiplyAdd(v, w0, a20); a21 = Vector512.FusedMultiplyAdd(v, w1, a21);
+                    v = Vector512.Create(Unsafe.Add(ref xk, 3 * inputs));
+                    a30 = Vector512.FusedMultiplyAdd(v, w0, a30); a31 = Vector512.FusedMultiplyAdd(v, w1, a31);
+                    v = Vector512.Create(Unsafe.Add(ref xk, 4 * inputs));
+                    a40 = Vector512.FusedMultiplyAdd(v, w0, a40); a41 = Vector512.FusedMultiplyAdd(v, w1, a41);
+                    v = Vector512.Create(Unsafe.Add(ref xk, 5 * inputs));
+                    a50 = Vector512.FusedMultiplyAdd(v, w0, a50); a51 = Vector512.FusedMultiplyAdd(v, w1, a51);
+                    v = Vector512.Create(Unsafe.Add(ref xk, 6 * inputs));
+                    a60 = Vector512.FusedMultiplyAdd(v, w0, a60); a61 = Vector512.FusedMultiplyAdd(v, w1, a61);
+                    v = Vector512.Create(Unsafe.Add(ref xk, 7 * inputs));
+                    a70 = Vector512.FusedMultiplyAdd(v, w0, a70); a71 = Vector512.FusedMultiplyAdd(v, w1, a71);
+                }
+                ref float y0 = ref Unsafe.Add(ref yr, r * ldy + c);
+                Store512(a00, a01, ref y0);
+                Store512(a10, a11, ref Unsafe.Add(ref y0, ldy));
+                Store512(a20, a21, ref Unsafe.Add(ref y0, 2 * ldy));
+                Store512(a30, a31, ref Unsafe.Add(ref y0, 3 * ldy));
+                Store512(a40, a41, ref Unsafe.Add(ref y0, 4 * ldy));
+                Store512(a50, a51, ref Unsafe.Add(ref y0, 5 * ldy));
+                Store512(a60, a61, ref Unsafe.Add(ref y0, 6 * ldy));
+                Store512(a70, a71, ref Unsafe.Add(ref y0, 7 * ldy));
+            }
+            for (; r < batch; r++)
+            {
+                Vector512<float> a0 = b0, a1 = b1;
+                ref float x0 = ref Unsafe.Add(ref xr, r * inputs);
+                for (int k = 0; k < inputs; k++)
+                {
+                    ref float wk = ref Unsafe.Add(ref wr, k * ldw + c);
+                    var v = Vector512.Create(Unsafe.Add(ref x0, k));
+                    a0 = Vector512.FusedMultiplyAdd(v, Vector512.LoadUnsafe(ref wk), a0);
+                    a1 = Vector512.FusedMultiplyAdd(v, Vector512.LoadUnsafe(ref Unsafe.Add(ref wk, Wide)), a1);
+                }
+                Store512(a0, a1, ref Unsafe.Add(ref yr, r * ldy + c));
+            }
+        }
+        return c;
+    }
+
+    /// <summary>
     /// y[:, c0..c1) = x @ W[:, c0..c1) + b[c0..c1) for whole strips of 2 vectors; W's and y's rows are <paramref name="ldw"/> and
     /// <paramref name="ldy"/> floats apart; an empty <paramref name="bias"/> means none.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ForwardStrips(ref float xr, ref float wr, int ldw, ReadOnlySpan<float> bias, ref float yr, int ldy, int batch, int inputs, int c0, int c1)
     {
+        if (Use512) c0 = ForwardStrips512(ref xr, ref wr, ldw, bias, ref yr, ldy, batch, inputs, c0, c1);
         int strip = 2 * Lanes;
         // Column strips outside, so a strip of W (inputs × 2 vectors) stays in cache across the row blocks.
         for (int c = c0; c < c1; c += strip)
@@ -239,10 +316,73 @@ public static class Dense
         }
     }
 
+    /// <summary><see cref="BackwardParameterStrips"/> for pairs of strips as 512-bit vectors; returns the first column it left to the caller.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int BackwardParameterStrips512(ref float xr, ref float dyr, int ldg, ref float dwr, int ldd, int batch, int inputs, int c0, int c1)
+    {
+        const int Wide = 16;
+        int c = c0;
+        for (; c + 2 * Wide <= c1; c += 2 * Wide)
+        {
+            int k = 0;
+            for (; k + 8 <= inputs; k += 8)
+            {
+                Vector512<float> a00 = default, a01 = default, a10 = default, a11 = default, a20 = default, a21 = default, a30 = default, a31 = default;
+                Vector512<float> a40 = default, a41 = default, a50 = default, a51 = default, a60 = default, a61 = default, a70 = default, a71 = default;
+                for (int r = 0; r < batch; r++)
+                {
+                    ref float g = ref Unsafe.Add(ref dyr, r * ldg + c);
+                    var g0 = Vector512.LoadUnsafe(ref g);
+                    var g1 = Vector512.LoadUnsafe(ref Unsafe.Add(ref g, Wide));
+                    ref float xk = ref Unsafe.Add(ref xr, r * inputs + k);
+                    var v = Vector512.Create(xk);
+                    a00 = Vector512.FusedMultiplyAdd(v, g0, a00); a01 = Vector512.FusedMultiplyAdd(v, g1, a01);
+                    v = Vector512.Create(Unsafe.Add(ref xk, 1));
+                    a10 = Vector512.FusedMultiplyAdd(v, g0, a10); a11 = Vector512.FusedMultiplyAdd(v, g1, a11);
+                    v = Vector512.Create(Unsafe.Add(ref xk, 2));
+                    a20 = Vector512.FusedMultiplyAdd(v, g0, a20); a21 = Vector512.FusedMultiplyAdd(v, g1, a21);
+                    v = Vector512.Create(Unsafe.Add(ref xk, 3));
+                    a30 = Vector512.FusedMultiplyAdd(v, g0, a30); a31 = Vector512.FusedMultiplyAdd(v, g1, a31);
+                    v = Vector512.Create(Unsafe.Add(ref xk, 4));
+                    a40 = Vector512.FusedMultiplyAdd(v, g0, a40); a41 = Vector512.FusedMultiplyAdd(v, g1, a41);
+                    v = Vector512.Create(Unsafe.Add(ref xk, 5));
+                    a50 = Vector512.FusedMultiplyAdd(v, g0, a50); a51 = Vector512.FusedMultiplyAdd(v, g1, a51);
+                    v = Vector512.Create(Unsafe.Add(ref xk, 6));
+                    a60 = Vector512.FusedMultiplyAdd(v, g0, a60); a61 = Vector512.FusedMultiplyAdd(v, g1, a61);
+                    v = Vector512.Create(Unsafe.Add(ref xk, 7));
+                    a70 = Vector512.FusedMultiplyAdd(v, g0, a70); a71 = Vector512.FusedMultiplyAdd(v, g1, a71);
+                }
+                ref float d0 = ref Unsafe.Add(ref dwr, k * ldd + c);
+                Store512(a00, a01, ref d0);
+                Store512(a10, a11, ref Unsafe.Add(ref d0, ldd));
+                Store512(a20, a21, ref Unsafe.Add(ref d0, 2 * ldd));
+                Store512(a30, a31, ref Unsafe.Add(ref d0, 3 * ldd));
+                Store512(a40, a41, ref Unsafe.Add(ref d0, 4 * ldd));
+                Store512(a50, a51, ref Unsafe.Add(ref d0, 5 * ldd));
+                Store512(a60, a61, ref Unsafe.Add(ref d0, 6 * ldd));
+                Store512(a70, a71, ref Unsafe.Add(ref d0, 7 * ldd));
+            }
+            for (; k < inputs; k++)
+            {
+                Vector512<float> a0 = default, a1 = default;
+                for (int r = 0; r < batch; r++)
+                {
+                    ref float g = ref Unsafe.Add(ref dyr, r * ldg + c);
+                    var v = Vector512.Create(Unsafe.Add(ref xr, r * inputs + k));
+                    a0 = Vector512.FusedMultiplyAdd(v, Vector512.LoadUnsafe(ref g), a0);
+                    a1 = Vector512.FusedMultiplyAdd(v, Vector512.LoadUnsafe(ref Unsafe.Add(ref g, Wide)), a1);
+                }
+                Store512(a0, a1, ref Unsafe.Add(ref dwr, k * ldd + c));
+            }
+        }
+        return c;
+    }
+
     /// <summary>dW[:, c0..c1) = xᵀ @ dy[:, c0..c1) for whole strips of 2 vectors; dy's and dW's rows are <paramref name="ldg"/> and <paramref name="ldd"/> floats apart.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void BackwardParameterStrips(ref float xr, ref float dyr, int ldg, ref float dwr, int ldd, int batch, int inputs, int c0, int c1)
     {
+        if (Use512) c0 = BackwardParameterStrips512(ref xr, ref dyr, ldg, ref dwr, ldd, batch, inputs, c0, c1);
         int strip = 2 * Lanes;
         for (int c = c0; c < c1; c += strip)
         {
@@ -331,7 +471,7 @@ public static class Dense
     {
         CheckLengths(dx.Length, batch * inputs, nameof(dx), weights.Length, inputs * outputs, dy.Length, batch * outputs, nameof(dy));
         int parts = ColumnParts(batch, outputs, inputs);
-        var scratch = Vector.IsHardwareAccelerated ? Scratch(parts * (outputs + batch) * 2 * Lanes) : default;
+        var scratch = Vector.IsHardwareAccelerated ? Scratch(parts * (outputs * PanelWidth + batch * 2 * Lanes)) : default;
         if (parts == 1)
         {
             BackwardInputColumns(dy, weights, dx, batch, inputs, outputs, 0, inputs, scratch);
@@ -353,7 +493,13 @@ public static class Dense
             new(j.Scratch + (long)share * part, share));
     }
 
-    /// <summary>dx for the input columns [c0, c1); c0 is a multiple of the strip width; <paramref name="scratch"/> holds (O + B) strips.</summary>
+    /// <summary>
+    /// The width of the transposed panels of W that dx is computed from: two strips where the 512-bit kernels run, so they
+    /// can take the panel whole, else one.
+    /// </summary>
+    private static int PanelWidth => (Use512 ? 4 : 2) * Lanes;
+
+    /// <summary>dx for the input columns [c0, c1); c0 is a multiple of the strip width; <paramref name="scratch"/> holds O panels and B strips.</summary>
     private static void BackwardInputColumns(ReadOnlySpan<float> dy, ReadOnlySpan<float> weights, Span<float> dx, int batch, int inputs, int outputs, int c0, int c1, Span<float> scratch)
     {
         if (!Vector.IsHardwareAccelerated)
@@ -369,32 +515,29 @@ public static class Dense
             }
             return;
         }
-        int strip = 2 * Lanes;
-        var panel = scratch[..(outputs * strip)];
+        int strip = 2 * Lanes, width = PanelWidth;
+        var panel = scratch[..(outputs * width)];
+        var edge = scratch.Slice(outputs * width, batch * strip);
         ref float dyr = ref MemoryMarshal.GetReference(dy);
         ref float pr = ref MemoryMarshal.GetReference(panel);
-        for (int c = c0; c < c1; c += strip)
+        for (int c = c0; c < c1; c += width)
         {
-            int width = Math.Min(strip, c1 - c);
-            PackTransposed(weights.Slice(c * outputs, width * outputs), outputs, panel);
-            if (width == strip)
+            int count = Math.Min(width, c1 - c), whole = count / strip * strip;
+            PackTransposed(weights.Slice(c * outputs, count * outputs), outputs, width, panel);
+            if (whole > 0) ForwardStrips(ref dyr, ref pr, width, default, ref MemoryMarshal.GetReference(dx[c..]), inputs, batch, outputs, 0, whole);
+            if (count > whole)
             {
-                ForwardStrips(ref dyr, ref pr, strip, default, ref MemoryMarshal.GetReference(dx[c..]), inputs, batch, outputs, 0, strip);
-            }
-            else
-            {
-                var o = scratch.Slice(outputs * strip, batch * strip);
-                ForwardStrips(ref dyr, ref pr, strip, default, ref MemoryMarshal.GetReference(o), strip, batch, outputs, 0, strip);
-                for (int r = 0; r < batch; r++) o.Slice(r * strip, width).CopyTo(dx.Slice(r * inputs + c, width));
+                ForwardStrips(ref dyr, ref Unsafe.Add(ref pr, whole), width, default, ref MemoryMarshal.GetReference(edge), strip, batch, outputs, 0, strip);
+                for (int r = 0; r < batch; r++) edge.Slice(r * strip, count - whole).CopyTo(dx.Slice(r * inputs + c + whole, count - whole));
             }
         }
     }
 
-    /// <summary>panel (columns × strip) = the rows of <paramref name="rows"/> (each <paramref name="columns"/> long) transposed, zero-padded to the strip width.</summary>
+    /// <summary>panel (columns × width) = the rows of <paramref name="rows"/> (each <paramref name="columns"/> long) transposed, zero-padded to the width.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void PackTransposed(ReadOnlySpan<float> rows, int columns, Span<float> panel)
+    private static void PackTransposed(ReadOnlySpan<float> rows, int columns, int width, Span<float> panel)
     {
-        int strip = 2 * Lanes, count = rows.Length / columns;
+        int strip = width, count = rows.Length / columns;
         if (count < strip) panel.Clear();
         ref float src = ref MemoryMarshal.GetReference(rows);
         ref float dst = ref MemoryMarshal.GetReference(panel);
@@ -441,11 +584,14 @@ public static class Dense
 
     private static int ColumnParts(int batch, int inputs, int outputs) => Parts(batch, inputs, outputs, units: WideColumns(outputs) / (2 * Lanes));
 
-    /// <summary>How many parts to split a kernel into: 1 when it is small or there is one thread.</summary>
+    /// <summary>
+    /// How many parts to split a kernel into: 1 when it is small or there is one thread, else up to 4 per thread, so a
+    /// helper that wakes late still takes a share instead of finding the caller has done everything.
+    /// </summary>
     private static int Parts(int batch, int inputs, int outputs, int units)
     {
-        if ((long)batch * inputs * outputs < ParallelThreshold) return 1;
-        return Math.Max(1, Math.Min(Workers.Count, units));
+        if ((long)batch * inputs * outputs < ParallelThreshold || Workers.Count == 1) return 1;
+        return Math.Max(1, Math.Min(4 * Workers.Count, units));
     }
 
     /// <summary>A kernel call's operands, pinned by the caller for the duration of <see cref="Workers.Run"/>.</summary>
@@ -469,6 +615,13 @@ public static class Dense
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector<float> LoadVector(ReadOnlySpan<float> span, int start) => Vector.LoadUnsafe(ref Unsafe.Add(ref MemoryMarshal.GetReference(span), start));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store512(Vector512<float> a0, Vector512<float> a1, ref float destination)
+    {
+        a0.StoreUnsafe(ref destination);
+        a1.StoreUnsafe(ref Unsafe.Add(ref destination, Vector512<float>.Count));
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Store(Vector<float> a0, Vector<float> a1, ref float destination)
