@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Gen.Cpu;
 
@@ -537,16 +538,60 @@ public static class Dense
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackTransposed(ReadOnlySpan<float> rows, int columns, int width, Span<float> panel)
     {
-        int strip = width, count = rows.Length / columns;
-        if (count < strip) panel.Clear();
+        int count = rows.Length / columns;
+        if (count < width) panel.Clear();
         ref float src = ref MemoryMarshal.GetReference(rows);
         ref float dst = ref MemoryMarshal.GetReference(panel);
-        for (int i = 0; i < count; i++)
+        int i = 0;
+        if (Avx.IsSupported)
+        {
+            for (; i + 8 <= count; i += 8)
+            {
+                int j = 0;
+                for (; j + 8 <= columns; j += 8) Transpose8x8(ref Unsafe.Add(ref src, i * columns + j), columns, ref Unsafe.Add(ref dst, j * width + i), width);
+                for (; j < columns; j++)
+                {
+                    for (int ii = 0; ii < 8; ii++) Unsafe.Add(ref dst, j * width + i + ii) = Unsafe.Add(ref src, (i + ii) * columns + j);
+                }
+            }
+        }
+        for (; i < count; i++)
         {
             ref float row = ref Unsafe.Add(ref src, i * columns);
             ref float column = ref Unsafe.Add(ref dst, i);
-            for (int j = 0; j < columns; j++) Unsafe.Add(ref column, j * strip) = Unsafe.Add(ref row, j);
+            for (int j = 0; j < columns; j++) Unsafe.Add(ref column, j * width) = Unsafe.Add(ref row, j);
         }
+    }
+
+    /// <summary>The 8 × 8 block at <paramref name="source"/> (rows <paramref name="sourceStride"/> apart) transposed into <paramref name="destination"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose8x8(ref float source, int sourceStride, ref float destination, int destinationStride)
+    {
+        var r0 = Vector256.LoadUnsafe(ref source);
+        var r1 = Vector256.LoadUnsafe(ref Unsafe.Add(ref source, sourceStride));
+        var r2 = Vector256.LoadUnsafe(ref Unsafe.Add(ref source, 2 * sourceStride));
+        var r3 = Vector256.LoadUnsafe(ref Unsafe.Add(ref source, 3 * sourceStride));
+        var r4 = Vector256.LoadUnsafe(ref Unsafe.Add(ref source, 4 * sourceStride));
+        var r5 = Vector256.LoadUnsafe(ref Unsafe.Add(ref source, 5 * sourceStride));
+        var r6 = Vector256.LoadUnsafe(ref Unsafe.Add(ref source, 6 * sourceStride));
+        var r7 = Vector256.LoadUnsafe(ref Unsafe.Add(ref source, 7 * sourceStride));
+        // Pairs of rows interleaved, then pairs of pairs, then the 128-bit halves swapped across: column c in o_c.
+        var t0 = Avx.UnpackLow(r0, r1); var t1 = Avx.UnpackHigh(r0, r1);
+        var t2 = Avx.UnpackLow(r2, r3); var t3 = Avx.UnpackHigh(r2, r3);
+        var t4 = Avx.UnpackLow(r4, r5); var t5 = Avx.UnpackHigh(r4, r5);
+        var t6 = Avx.UnpackLow(r6, r7); var t7 = Avx.UnpackHigh(r6, r7);
+        var u0 = Avx.Shuffle(t0, t2, 0x44); var u1 = Avx.Shuffle(t0, t2, 0xEE);
+        var u2 = Avx.Shuffle(t1, t3, 0x44); var u3 = Avx.Shuffle(t1, t3, 0xEE);
+        var u4 = Avx.Shuffle(t4, t6, 0x44); var u5 = Avx.Shuffle(t4, t6, 0xEE);
+        var u6 = Avx.Shuffle(t5, t7, 0x44); var u7 = Avx.Shuffle(t5, t7, 0xEE);
+        Avx.Permute2x128(u0, u4, 0x20).StoreUnsafe(ref destination);
+        Avx.Permute2x128(u1, u5, 0x20).StoreUnsafe(ref Unsafe.Add(ref destination, destinationStride));
+        Avx.Permute2x128(u2, u6, 0x20).StoreUnsafe(ref Unsafe.Add(ref destination, 2 * destinationStride));
+        Avx.Permute2x128(u3, u7, 0x20).StoreUnsafe(ref Unsafe.Add(ref destination, 3 * destinationStride));
+        Avx.Permute2x128(u0, u4, 0x31).StoreUnsafe(ref Unsafe.Add(ref destination, 4 * destinationStride));
+        Avx.Permute2x128(u1, u5, 0x31).StoreUnsafe(ref Unsafe.Add(ref destination, 5 * destinationStride));
+        Avx.Permute2x128(u2, u6, 0x31).StoreUnsafe(ref Unsafe.Add(ref destination, 6 * destinationStride));
+        Avx.Permute2x128(u3, u7, 0x31).StoreUnsafe(ref Unsafe.Add(ref destination, 7 * destinationStride));
     }
 
     /// <summary>
