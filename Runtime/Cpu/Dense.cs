@@ -363,6 +363,25 @@ public static class Dense
                 Store512(a60, a61, ref Unsafe.Add(ref d0, 6 * ldd));
                 Store512(a70, a71, ref Unsafe.Add(ref d0, 7 * ldd));
             }
+            for (; k + 2 <= inputs; k += 2)
+            {
+                // Two inputs at once: four independent chains hide the FMA latency.
+                Vector512<float> a00 = default, a01 = default, a10 = default, a11 = default;
+                for (int r = 0; r < batch; r++)
+                {
+                    ref float g = ref Unsafe.Add(ref dyr, r * ldg + c);
+                    var g0 = Vector512.LoadUnsafe(ref g);
+                    var g1 = Vector512.LoadUnsafe(ref Unsafe.Add(ref g, Wide));
+                    ref float xk = ref Unsafe.Add(ref xr, r * inputs + k);
+                    var v0 = Vector512.Create(xk);
+                    var v1 = Vector512.Create(Unsafe.Add(ref xk, 1));
+                    a00 = Vector512.FusedMultiplyAdd(v0, g0, a00); a01 = Vector512.FusedMultiplyAdd(v0, g1, a01);
+                    a10 = Vector512.FusedMultiplyAdd(v1, g0, a10); a11 = Vector512.FusedMultiplyAdd(v1, g1, a11);
+                }
+                ref float d0 = ref Unsafe.Add(ref dwr, k * ldd + c);
+                Store512(a00, a01, ref d0);
+                Store512(a10, a11, ref Unsafe.Add(ref d0, ldd));
+            }
             for (; k < inputs; k++)
             {
                 Vector512<float> a0 = default, a1 = default;
@@ -495,8 +514,8 @@ public static class Dense
     }
 
     /// <summary>
-    /// The width of the transposed panels of W that dx is computed from: two strips where the 512-bit kernels run, so they
-    /// can take the panel whole, else one.
+    /// The unit of work: two strips where the 512-bit kernels run, so they can take it whole, else one. Threads split the
+    /// columns by panels, and dx is computed from transposed panels of W.
     /// </summary>
     private static int PanelWidth => (Use512 ? 4 : 2) * Lanes;
 
@@ -627,7 +646,8 @@ public static class Dense
 
     private static int WideColumns(int outputs) => Vector.IsHardwareAccelerated ? outputs / (2 * Lanes) * (2 * Lanes) : 0;
 
-    private static int ColumnParts(int batch, int inputs, int outputs) => Parts(batch, inputs, outputs, units: WideColumns(outputs) / (2 * Lanes));
+    /// <summary>Parts of whole panels (<see cref="PanelWidth"/> columns), so each part keeps the widest kernels.</summary>
+    private static int ColumnParts(int batch, int inputs, int outputs) => Parts(batch, inputs, outputs, units: WideColumns(outputs) / PanelWidth);
 
     /// <summary>
     /// How many parts to split a kernel into: 1 when it is small or there is one thread, else up to 4 per thread, so a
@@ -649,12 +669,12 @@ public static class Dense
         public readonly (int Start, int End) Columns(int part) => StripRange(Outputs, Parts, part);
     }
 
-    /// <summary>Part p's share of <paramref name="columns"/>: whole strips, the last part also taking the columns past the last strip.</summary>
+    /// <summary>Part p's share of <paramref name="columns"/>: whole panels, the last part also taking the columns past the last panel.</summary>
     private static (int Start, int End) StripRange(int columns, int parts, int part)
     {
-        int strip = 2 * Lanes, strips = WideColumns(columns) / strip;
-        int start = (int)((long)strips * part / parts) * strip;
-        int end = part == parts - 1 ? columns : (int)((long)strips * (part + 1) / parts) * strip;
+        int width = PanelWidth, panels = WideColumns(columns) / width;
+        int start = (int)((long)panels * part / parts) * width;
+        int end = part == parts - 1 ? columns : (int)((long)panels * (part + 1) / parts) * width;
         return (start, end);
     }
 
