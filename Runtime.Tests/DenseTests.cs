@@ -153,6 +153,10 @@ public sealed class DenseTests
     [InlineData(64, 100, 70)]
     [InlineData(33, 257, 130)]
     [InlineData(128, 784, 10)]
+    [InlineData(96, 130, 70)]
+    [InlineData(50, 1000, 9)]
+    [InlineData(37, 47, 300)]
+    [InlineData(40, 208, 176)]
     public void Results_are_bit_identical_whatever_the_thread_count(int batch, int inputs, int outputs)
     {
         var random = new Random(batch + inputs + outputs);
@@ -193,5 +197,67 @@ public sealed class DenseTests
         double expected = b[3];
         for (int k = 0; k < inputs; k++) expected += (double)x[5 * inputs + k] * w[k * outputs + 3];
         Assert.Equal(expected, one.Y[5 * outputs + 3], 3);
+    }
+
+    public static TheoryData<int, int, int> EdgeSizes => new()
+    {
+        { 13, 100, 10 },
+        { 9, 37, 35 },
+        { 8, 20, 16 },
+        { 3, 5, 1 },
+        { 17, 33, 47 },
+        { 12, 64, 130 },
+        { 11, 81, 80 },
+        { 16, 50, 64 },
+        { 9, 112, 33 },
+    };
+
+    /// <summary>
+    /// Every element is one float32 fused multiply-add chain in a fixed order, whichever path computes it (whole strips,
+    /// the zero-padded edge strip, plain loops): y and dW chain over the shared dimension from the bias (or 0), dx chains over
+    /// the outputs in order from 0. So results do not depend on the batch, the thread count, or where a column falls.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(EdgeSizes))]
+    public void Every_element_is_one_fused_chain_in_order(int batch, int inputs, int outputs)
+    {
+        var random = new Random(batch * 7 + inputs * 11 + outputs);
+        var x = RandomArray(random, batch * inputs, zeroEvery: 7);
+        var w = RandomArray(random, inputs * outputs);
+        var b = RandomArray(random, outputs);
+        var dy = RandomArray(random, batch * outputs);
+        var y = new float[batch * outputs];
+        var dW = new float[inputs * outputs];
+        var dB = new float[outputs];
+        var dx = new float[batch * inputs];
+
+        Dense.Forward(x, w, b, y, batch, inputs, outputs);
+        Dense.BackwardParameters(x, dy, dW, dB, batch, inputs, outputs);
+        Dense.BackwardInput(dy, w, dx, batch, inputs, outputs);
+
+        for (int r = 0; r < batch; r++)
+        {
+            for (int o = 0; o < outputs; o++)
+            {
+                float acc = b[o];
+                for (int k = 0; k < inputs; k++) acc = MathF.FusedMultiplyAdd(x[r * inputs + k], w[k * outputs + o], acc);
+                Assert.Equal(acc, y[r * outputs + o]);
+            }
+            for (int k = 0; k < inputs; k++)
+            {
+                float acc = 0f;
+                for (int o = 0; o < outputs; o++) acc = MathF.FusedMultiplyAdd(dy[r * outputs + o], w[k * outputs + o], acc);
+                Assert.Equal(acc, dx[r * inputs + k]);
+            }
+        }
+        for (int k = 0; k < inputs; k++)
+        {
+            for (int o = 0; o < outputs; o++)
+            {
+                float acc = 0f;
+                for (int r = 0; r < batch; r++) acc = MathF.FusedMultiplyAdd(x[r * inputs + k], dy[r * outputs + o], acc);
+                Assert.Equal(acc, dW[k * outputs + o]);
+            }
+        }
     }
 }
