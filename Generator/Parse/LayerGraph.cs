@@ -51,7 +51,11 @@ internal sealed class LayerGraph
     /// <summary>The layers in topological order; each one's <see cref="LayerSpec.From"/> indexes this list (−1: the input).</summary>
     public List<LayerSpec> Layers { get; }
 
-    public string KnownNames => string.Join(", ", _inputs.Select(i => "\"" + i.Name + "\"").Concat(Layers.Select(l => "\"" + l.Name + "\"")));
+    public string KnownNames => Known(_inputs, _declared);
+
+    /// <summary>Every name From and [Output] may use, quoted, for messages: the inputs, then the layers as written.</summary>
+    private static string Known(List<(string Name, int[] Shape)> inputs, List<DeclaredLayer> declared) =>
+        string.Join(", ", inputs.Select(i => "\"" + i.Name + "\"").Concat(declared.Select(l => "\"" + l.Name + "\"")));
 
     /// <summary>The name of layer or input j (input k is −1 − k).</summary>
     private string NameOf(int j) => j < 0 ? _inputs[-1 - j].Name : Layers[j].Name;
@@ -59,13 +63,7 @@ internal sealed class LayerGraph
     public int IndexOf(string name) => Layers.FindIndex(l => l.Name == name);
 
     /// <summary>The layer whose storage holds layer i's output (following Flatten, Reshape and linear Activation), or the input's code (−1 − k).</summary>
-    public int Source(int i) => Source(Layers, i);
-
-    public static int Source(IReadOnlyList<LayerSpec> layers, int i)
-    {
-        while (i >= 0 && layers[i].IsAlias) i = layers[i].From[0];
-        return i;
-    }
+    public int Source(int i) => LayerSpec.Owner(Layers, i);
 
     /// <summary>The activation that last shaped layer i's values (through layers that keep values, such as Dropout).</summary>
     public ActivationKind EffectiveActivation(int i)
@@ -86,7 +84,7 @@ internal sealed class LayerGraph
         var byName = new Dictionary<string, int>();
         for (int i = 0; i < declared.Count; i++)
             if (!byName.ContainsKey(declared[i].Name)) byName[declared[i].Name] = i;
-        string known = string.Join(", ", inputs.Select(i => "\"" + i.Name + "\"").Concat(declared.Select(l => "\"" + l.Name + "\"")));
+        string known = Known(inputs, declared);
         var inputCodes = new Dictionary<string, int>();
         for (int k = 0; k < inputs.Count; k++) inputCodes[inputs[k].Name] = -1 - k;
         var from = new int[declared.Count][];

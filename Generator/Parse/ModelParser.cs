@@ -367,7 +367,6 @@ internal static class ModelParser
             symbol.TypeParameters.Select(t => t.Name).ToEquatableArray(),
             Accessibility(symbol.DeclaredAccessibility),
             containing.ToEquatableArray(),
-            inputShape.ToEquatableArray(),
             InputSpecs(inputs.Select(i => (i.Name, i.Shape))),
             graph.Layers.ToEquatableArray(),
             outputs.ToEquatableArray(),
@@ -586,26 +585,25 @@ internal static class ModelParser
     {
         string lossName = loss.Kind.ToString();
         string activation = outputActivation.ToString();
-        var output = (Units: units, Activation: outputActivation);
         void DoesNotFit(string why) => report(Descriptors.LossDoesNotFitOutput, location, lossName, units, activation, why);
         switch (loss.Kind)
         {
             case LossKind.SparseCategoricalCrossentropy or LossKind.CategoricalCrossentropy:
-                if (output.Units < 2)
+                if (units < 2)
                     DoesNotFit("it needs one unit per class, at least 2 (for two classes with one unit use BinaryCrossentropy)");
-                else if (loss.FromLogits && output.Activation == ActivationKind.Softmax)
+                else if (loss.FromLogits && outputActivation == ActivationKind.Softmax)
                     report(Descriptors.ActivatedOutputWithLogitsLoss, location, "softmax", "softmax");
-                else if (!loss.FromLogits && output.Activation != ActivationKind.Softmax)
+                else if (!loss.FromLogits && outputActivation != ActivationKind.Softmax)
                     DoesNotFit("it takes probabilities; use a softmax output, or set FromLogits = true for raw scores");
                 break;
             case LossKind.BinaryCrossentropy:
-                if (output.Activation == ActivationKind.Softmax)
-                    DoesNotFit(output.Units == 1
+                if (outputActivation == ActivationKind.Softmax)
+                    DoesNotFit(units == 1
                         ? "softmax over one unit is always 1; use a sigmoid output"
                         : "binary cross-entropy treats each unit as its own yes/no; use sigmoid outputs, or CategoricalCrossentropy for one class out of several");
-                else if (loss.FromLogits && output.Activation == ActivationKind.Sigmoid)
+                else if (loss.FromLogits && outputActivation == ActivationKind.Sigmoid)
                     report(Descriptors.ActivatedOutputWithLogitsLoss, location, "sigmoid", "sigmoid");
-                else if (!loss.FromLogits && output.Activation != ActivationKind.Sigmoid)
+                else if (!loss.FromLogits && outputActivation != ActivationKind.Sigmoid)
                     DoesNotFit("it takes probabilities; use a sigmoid output, or set FromLogits = true for raw scores");
                 break;
         }
@@ -613,7 +611,6 @@ internal static class ModelParser
 
     private static void CheckMetricsFit(List<MetricKind> metrics, LossSpec loss, int units, Location? location, Reporter report)
     {
-        var output = (Units: units, Activation: ActivationKind.Linear);
         bool sparse = loss.Kind == LossKind.SparseCategoricalCrossentropy;
         foreach (var metric in metrics)
         {
@@ -622,7 +619,7 @@ internal static class ModelParser
                 MetricKind.SparseCategoricalAccuracy or MetricKind.SparseTopKCategoricalAccuracy when !sparse => "it compares integer labels, but the loss takes targets of the output's width; use the non-sparse metric",
                 MetricKind.SparseCategoricalAccuracy or MetricKind.SparseTopKCategoricalAccuracy => null,
                 _ when sparse => "the targets are integer class labels (sparse categorical loss); use SparseCategoricalAccuracy",
-                MetricKind.CategoricalAccuracy or MetricKind.TopKCategoricalAccuracy when output.Units < 2 => "it ranks at least 2 units; use BinaryAccuracy for one unit",
+                MetricKind.CategoricalAccuracy or MetricKind.TopKCategoricalAccuracy when units < 2 => "it ranks at least 2 units; use BinaryAccuracy for one unit",
                 _ => null,
             };
             if (why is not null) report(Descriptors.MetricDoesNotFit, location, metric, why);

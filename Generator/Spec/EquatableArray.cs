@@ -6,8 +6,7 @@ using System.Collections.Immutable;
 namespace Gen.Generator.Spec;
 
 /// <summary>An immutable array with value equality, so specs holding it cache in the incremental pipeline.</summary>
-internal readonly struct EquatableArray<T> : IEquatable<EquatableArray<T>>, IEnumerable<T>
-
+internal readonly struct EquatableArray<T> : IEquatable<EquatableArray<T>>, IReadOnlyList<T>
 {
     private readonly ImmutableArray<T> _items;
 
@@ -16,6 +15,8 @@ internal readonly struct EquatableArray<T> : IEquatable<EquatableArray<T>>, IEnu
     public ImmutableArray<T> AsImmutableArray() => _items.IsDefault ? ImmutableArray<T>.Empty : _items;
 
     public int Length => AsImmutableArray().Length;
+
+    int IReadOnlyCollection<T>.Count => Length;
 
     public T this[int index] => AsImmutableArray()[index];
 

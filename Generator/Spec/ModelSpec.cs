@@ -29,7 +29,6 @@ internal sealed record ModelSpec(
     EquatableArray<string> TypeParameters,
     string Accessibility,
     EquatableArray<ContainingTypeSpec> ContainingTypes,
-    EquatableArray<int> InputShape,
     EquatableArray<InputSpec> Inputs,
     EquatableArray<LayerSpec> Layers,
     EquatableArray<OutputSpec> Outputs,
@@ -54,6 +53,12 @@ internal sealed record ModelSpec(
     public int TargetSize => Outputs.Sum(o => TargetWidth(o));
 
     public int TargetWidth(OutputSpec output) => output.Loss.Kind == LossKind.SparseCategoricalCrossentropy ? 1 : Layers[output.Layer].Width;
+
+    /// <summary>Where output k's predictions start in the side-by-side row of all outputs.</summary>
+    public int OutputOffset(int k) => Outputs.Take(k).Sum(o => Layers[o.Layer].Width);
+
+    /// <summary>Where output k's targets start in the side-by-side row of all targets.</summary>
+    public int TargetOffset(int k) => Outputs.Take(k).Sum(TargetWidth);
 
     /// <summary>Whether the (single) output takes integer class labels.</summary>
     public bool SparseTargets => !MultiOutput && Outputs[0].Loss.Kind == LossKind.SparseCategoricalCrossentropy;
@@ -149,6 +154,16 @@ internal sealed record LayerSpec(
     /// <summary>Whether the layer runs over sequences (LSTM, GRU).</summary>
     public bool IsRecurrent => Kind is LayerKind.Lstm or LayerKind.Gru;
 
+    /// <summary>
+    /// The layer whose storage holds layer <paramref name="j"/>'s output, following Flatten, Reshape and linear Activation
+    /// (which own none), or the input's code −1 − k when the data are input k's.
+    /// </summary>
+    public static int Owner(System.Collections.Generic.IReadOnlyList<LayerSpec> layers, int j)
+    {
+        while (j >= 0 && layers[j].IsAlias) j = layers[j].From[0];
+        return j;
+    }
+
     /// <summary>Whether the layer's output is its input's data under another shape (no storage, no code).</summary>
     public bool IsAlias => Kind is LayerKind.Flatten or LayerKind.Reshape || (Kind == LayerKind.Activation && Activation == ActivationKind.Linear);
 
@@ -162,12 +177,6 @@ internal sealed record LayerSpec(
             return size;
         }
     }
-
-    /// <summary>Floats per sample going in (single-input layers): T × features for a recurrent layer, else the width.</summary>
-    public int InputWidth => IsRecurrent ? Timesteps * Inputs : Kind == LayerKind.Dense ? Inputs : Kind == LayerKind.Embedding ? Timesteps : Width;
-
-    /// <summary>Floats per sample coming out: T × units for a recurrent layer returning sequences, else the width.</summary>
-    public int OutputWidth => Width;
 
     /// <summary>A recurrent layer's recurrent kernel (units, gates·units); 0 for other layers.</summary>
     public int RecurrentSize => IsRecurrent ? Units * Gates * Units : 0;

@@ -78,7 +78,7 @@ internal static class ModelEmitter
             for (int i = 0; i < n; i++)
             {
                 var layer = model.Layers[i];
-                Source[i] = layer.IsAlias ? SourceOf(layer.From[0]) : i;
+                Source[i] = LayerSpec.Owner(model.Layers, i);
                 foreach (int j in layer.From)
                     if (SourceOf(j) >= 0) readers[SourceOf(j)]++;
                 if (layer.IsAlias) continue;
@@ -288,27 +288,9 @@ internal static class ModelEmitter
             : "/// <summary>Creates the model: Glorot-uniform kernels drawn from <paramref name=\"seed\"/>, zero biases.</summary>");
         w.Open($"public {Identifier(model.TypeName)}(int seed = 0)");
         w.Line($"Optimizer = {OptimizerExpression(model.Optimizer)};");
-        var lengths = new List<string>();
-        var names = new List<string>();
-        foreach (var layer in model.Layers)
-        {
-            if (layer.KernelSize > 0)
-            {
-                lengths.Add(Int(layer.KernelSize));
-                names.Add(String(layer.Name + "/" + layer.KernelName));
-            }
-            if (layer.RecurrentSize > 0)
-            {
-                lengths.Add(Int(layer.RecurrentSize));
-                names.Add(String(layer.Name + "/recurrent_kernel"));
-            }
-            if (layer.BiasSize > 0)
-            {
-                lengths.Add(Int(layer.BiasSize));
-                names.Add(String(layer.Name + "/" + layer.BiasName));
-            }
-        }
-        w.Line($"Optimizer.DefineTensors([{string.Join(", ", lengths)}], [{string.Join(", ", names)}]);");
+        // The optimizer's tensors are the trainable variables Save and Load name, in the same order.
+        var trainable = WeightTensors(model).Where(t => !t.State).ToList();
+        w.Line($"Optimizer.DefineTensors([{string.Join(", ", trainable.Select(t => Int(t.Shape.Aggregate(1, (p, d) => p * d))))}], [{string.Join(", ", trainable.Select(t => String(t.Name)))}]);");
         w.Line("global::System.Span<float> p = _parameters;");
         for (int i = 0; i < model.Layers.Length; i++)
         {
@@ -400,14 +382,7 @@ internal static class ModelEmitter
             w.Line("/// <summary>The model's outputs, one array per output with a row per sample (Keras's <c>predict</c>).</summary>");
             w.Open($"public Predictions Predict({features} x, int batchSize = 32)");
             w.Line($"float[,] all = {G}Trainer.Predict(this, {x}, batchSize);");
-            int offset = 0;
-            var parts = new List<string>();
-            foreach (var output in model.Outputs)
-            {
-                int width = model.Layers[output.Layer].Width;
-                parts.Add($"{G}Cpu.Columns.Split(all, {offset}, {width})");
-                offset += width;
-            }
+            var parts = model.Outputs.Select((output, k) => $"{G}Cpu.Columns.Split(all, {model.OutputOffset(k)}, {model.Layers[output.Layer].Width})");
             w.Line($"return new Predictions({string.Join(", ", parts)});");
             w.Close();
         }
@@ -495,19 +470,9 @@ internal static class ModelEmitter
     }
 
     /// <summary>The output heads: each output's name, loss, weight and place in the side-by-side rows.</summary>
-    private static List<string> HeadExpressions(ModelSpec model)
-    {
-        var heads = new List<string>();
-        int outputOffset = 0, targetOffset = 0;
-        foreach (var output in model.Outputs)
-        {
-            int width = model.Layers[output.Layer].Width;
-            heads.Add($"new {G}OutputHead({String(output.Name)}, {LossExpression(output.Loss)}, weight: {Float(output.Weight)}, outputOffset: {outputOffset}, outputWidth: {width}, targetOffset: {targetOffset})");
-            outputOffset += width;
-            targetOffset += model.TargetWidth(output);
-        }
-        return heads;
-    }
+    private static List<string> HeadExpressions(ModelSpec model) =>
+        model.Outputs.Select((output, k) => $"new {G}OutputHead({String(output.Name)}, {LossExpression(output.Loss)}, weight: {Float(output.Weight)}, " +
+            $"outputOffset: {model.OutputOffset(k)}, outputWidth: {model.Layers[output.Layer].Width}, targetOffset: {model.TargetOffset(k)})").ToList();
 
     private static IEnumerable<string> MetricExpressions(OutputSpec output) =>
         output.Metrics.Select(m => m switch
@@ -597,12 +562,10 @@ internal static class ModelEmitter
         if (model.MultiOutput)
         {
             w.Line("global::System.Span<float> d = _deltas;");
-            int offset = 0;
-            foreach (var output in model.Outputs)
+            for (int k = 0; k < model.Outputs.Length; k++)
             {
-                int o = plan.Source[output.Layer], width = model.Layers[output.Layer].Width;
-                w.Line($"{G}Cpu.Columns.Gather(dOutput, batch, OutputSize, {offset}, {width}, {plan.Gradient(o)}); // {output.Name}");
-                offset += width;
+                var output = model.Outputs[k];
+                w.Line($"{G}Cpu.Columns.Gather(dOutput, batch, OutputSize, {model.OutputOffset(k)}, {model.Layers[output.Layer].Width}, {plan.Gradient(plan.Source[output.Layer])}); // {output.Name}");
             }
         }
         w.Line("Backward(x, batch);");
@@ -734,12 +697,10 @@ internal static class ModelEmitter
         {
             w.Line();
             w.Line("// The outputs side by side, one row per sample.");
-            int offset = 0;
-            foreach (var output in model.Outputs)
+            for (int k = 0; k < model.Outputs.Length; k++)
             {
-                int width = model.Layers[output.Layer].Width;
-                w.Line($"{G}Cpu.Columns.Scatter({plan.Local(plan.Source[output.Layer])}, batch, {width}, _output, OutputSize, {offset}); // {output.Name}");
-                offset += width;
+                var output = model.Outputs[k];
+                w.Line($"{G}Cpu.Columns.Scatter({plan.Local(plan.Source[output.Layer])}, batch, {model.Layers[output.Layer].Width}, _output, OutputSize, {model.OutputOffset(k)}); // {output.Name}");
             }
         }
         w.Line("_batch = batch;");
