@@ -45,3 +45,13 @@ internal sealed class NormalSource(int seed)
 [Loss(LossKind.BinaryCrossentropy, FromLogits = true)]
 [Adam(LearningRate = 1e-3)]
 public partial class LstmBenchmark;
+
+/// <summary>multi-output: the seeds' price-and-category model; measures what several heads cost.</summary>
+[Model(InputShape = [10])]
+[Dense(64, Activation.Relu, Name = "shared")]
+[Dense(1, Name = "price", From = "shared")]
+[Dense(3, Activation.Softmax, Name = "category", From = "shared")]
+[Output("price", LossKind.MeanSquaredError, Weight = 1.0)]
+[Output("category", LossKind.SparseCategoricalCrossentropy, Weight = 0.5)]
+[Adam(LearningRate = 1e-3)]
+public partial class MultiOutputBenchmark;

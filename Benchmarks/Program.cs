@@ -1,5 +1,5 @@
 // The benchmark jobs of BENCHMARKS.md (shared/), trained by Gen on the CPU. Usage:
-//   dotnet run -c Release --project Benchmarks -- <mlp-small|mlp-wide|lstm> [epochs] [--threads n]
+//   dotnet run -c Release --project Benchmarks -- <mlp-small|mlp-wide|lstm|multi-output> [epochs] [--threads n]
 // Prints one line: job=.. epochs=.. seconds=.. step_us=.. first_loss=.. last_loss=..
 //   seconds: the whole training loop; step_us: median microseconds per optimizer step after the first epoch;
 //   first_loss / last_loss: the mean batch loss of the first and the last epoch (as the anchors compute it).
@@ -54,8 +54,25 @@ switch (job)
         Run(job, new LstmBenchmark(seed: 42), x, y, n, batch: 32, epochsArg ?? 10);
         break;
     }
+    case "multi-output":
+    {
+        // Targets side by side per sample, in output order: the price, then the category label.
+        const int n = 4096, d = 10;
+        float[] x = normal.Next(n * d), w = normal.Next(d);
+        var random = new Random(42);
+        var y = new float[n * 2];
+        for (int i = 0; i < n; i++)
+        {
+            float s = 0.5f;
+            for (int k = 0; k < d; k++) s += x[i * d + k] * w[k];
+            y[2 * i] = s;
+            y[2 * i + 1] = random.Next(3);
+        }
+        Run(job, new MultiOutputBenchmark(seed: 42), x, y, n, batch: 32, epochsArg ?? 5);
+        break;
+    }
     default:
-        Console.Error.WriteLine($"unknown job '{job}': the jobs are mlp-small, mlp-wide and lstm");
+        Console.Error.WriteLine($"unknown job '{job}': the jobs are mlp-small, mlp-wide, lstm and multi-output");
         return 2;
 }
 return 0;

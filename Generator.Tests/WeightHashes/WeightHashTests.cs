@@ -57,6 +57,7 @@ public sealed class WeightHashTests
         ("mlp-small", () => { var m = new Gen.Benchmarks.MlpSmall(seed: 42); m.Fit(Normal(10), Normal(1, 5), Epochs, Batch, verbose: 0, seed: 7); return Hash(m.Save); }),
         ("mlp-wide", () => { var m = new Gen.Benchmarks.MlpWide(seed: 42); m.Fit(Normal(784), Labels(10), Epochs, Batch, verbose: 0, seed: 7); return Hash(m.Save); }),
         ("lstm", () => { var m = new Gen.Benchmarks.LstmBenchmark(seed: 42); m.Fit(Normal(500), Bits(1), Epochs, Batch, verbose: 0, seed: 7); return Hash(m.Save); }),
+        ("multi-output", () => { var m = new Gen.Benchmarks.MultiOutputBenchmark(seed: 42); m.Fit(Normal(10), new(Price: Normal(1, 5), Category: Labels(3)), Epochs, Batch, verbose: 0, seed: 7); return Hash(m.Save); }),
         ("Samples.MultiOutput.PriceAndCategory", () => { var m = new Gen.Samples.MultiOutput.PriceAndCategory(seed: 42); m.Fit(Normal(10), new(Price: Normal(1, 5), Category: Labels(3)), Epochs, Batch, verbose: 0, seed: 7); return Hash(m.Save); }),
         ("Samples.Schedules.Regressor", () => { var m = new Gen.Samples.Schedules.Regressor(seed: 42); m.Fit(Normal(10), Normal(1, 5), Epochs, Batch, verbose: 0, seed: 7); return Hash(m.Save); }),
         ("Samples.Clipping.Unclipped", () => { var m = new Gen.Samples.Clipping.Unclipped(seed: 42); m.Fit(Normal(10), Normal(1, 5), Epochs, Batch, verbose: 0, seed: 7); return Hash(m.Save); }),
