@@ -11,32 +11,30 @@ partial class Detectors
     /// </summary>
     partial class AnomalyDetector : global::Gen.IModel
     {
-        // Parameter arena: every weight in one buffer, layer by layer, kernel (inputs, units) then bias.
-        private const int Layer0Kernel = 0; // dense kernel (8, 16)
-        private const int Layer1Kernel = 128; // bottleneck kernel (16, 4)
-        private const int Layer1Bias = 192; // bottleneck bias (4)
-        private const int Layer2Kernel = 196; // dense_1 kernel (4, 1)
-        private const int Layer2Bias = 200; // dense_1 bias (1)
+        // Parameter arena: every weight in one buffer, layer by layer, kernel (inputs, units) then bias; gradients at the same offsets.
+        private const int DenseKernel = 0; // dense kernel (8, 16)
+        private const int BottleneckKernel = 128; // bottleneck kernel (16, 4)
+        private const int BottleneckBias = 192; // bottleneck bias (4)
+        private const int Dense1Kernel = 196; // dense_1 kernel (4, 1)
+        private const int Dense1Bias = 200; // dense_1 bias (1)
         private const int ParameterCount = 201;
 
-        // Activation arena: for a batch of B samples, the tensor at offset k per sample takes B × width floats from B × k.
-        private const int Layer0Z = 0; // dense x @ W + b (B, 16)
-        private const int Layer0A = 16; // dense tanh (B, 16)
-        private const int Layer1Z = 32; // bottleneck x @ W + b (B, 4)
-        private const int Layer2Z = 36; // dense_1 x @ W + b (B, 1)
+        // Activation arena, laid out for the batch capacity C: the tensor at offset k per sample takes B × width floats from C × k.
+        private const int DenseZ = 0; // dense x @ W + b (B, 16)
+        private const int DenseA = 16; // dense tanh (B, 16)
+        private const int BottleneckZ = 32; // bottleneck x @ W + b (B, 4)
+        private const int Dense1Z = 36; // dense_1 x @ W + b (B, 1)
         private const int ActivationWidth = 37;
 
-        // Gradient arena, laid out as the activations: dLoss/d(output) of each layer.
-        private const int Layer0Grad = 0; // dense (B, 16)
-        private const int Layer1Grad = 16; // bottleneck (B, 4)
-        private const int Layer2Grad = 20; // dense_1 (B, 1)
-        private const int GradientWidth = 21;
+        // Delta arena, laid out as the activations: dLoss/d(output) of each layer.
+        private const int DenseGrad = 0; // dense (B, 16)
+        private const int BottleneckGrad = 16; // bottleneck (B, 4)
+        private const int Dense1Grad = 20; // dense_1 (B, 1)
+        private const int DeltaWidth = 21;
 
         private readonly float[] _parameters = new float[ParameterCount];
         private readonly float[] _gradients = new float[ParameterCount];
-        private float[] _activations = [];
-        private float[] _deltas = [];
-        private int _capacity;
+        private readonly global::Gen.BatchArenas _arenas = new(ActivationWidth, DeltaWidth);
         private int _batch;
 
         /// <summary>Creates the model: Glorot-uniform kernels drawn from <paramref name="seed"/>, zero biases.</summary>
@@ -45,9 +43,9 @@ partial class Detectors
             Optimizer = new global::Gen.Sgd(learningRate: 0.05f, momentum: 0f, nesterov: false);
             Optimizer.DefineTensors([128, 64, 4, 4, 1], ["dense/kernel", "bottleneck/kernel", "bottleneck/bias", "dense_1/kernel", "dense_1/bias"]);
             global::System.Span<float> p = _parameters;
-            global::Gen.Initializers.GlorotUniform(p.Slice(Layer0Kernel, 128), 8, 16, unchecked((ulong)seed), stream: 0);
-            global::Gen.Initializers.GlorotUniform(p.Slice(Layer1Kernel, 64), 16, 4, unchecked((ulong)seed), stream: 1);
-            global::Gen.Initializers.GlorotUniform(p.Slice(Layer2Kernel, 4), 4, 1, unchecked((ulong)seed), stream: 2);
+            global::Gen.Initializers.GlorotUniform(p.Slice(DenseKernel, 128), 8, 16, unchecked((ulong)seed), stream: 0);
+            global::Gen.Initializers.GlorotUniform(p.Slice(BottleneckKernel, 64), 16, 4, unchecked((ulong)seed), stream: 1);
+            global::Gen.Initializers.GlorotUniform(p.Slice(Dense1Kernel, 4), 4, 1, unchecked((ulong)seed), stream: 2);
         }
 
         /// <summary>Trains the model (Keras's <c>fit</c>); returns the per-epoch loss and metrics.</summary>
@@ -91,11 +89,11 @@ partial class Detectors
 
         private static readonly global::Gen.Checkpoints.WeightTensor[] WeightTensors =
         [
-            new("dense/kernel", Layer0Kernel, [8, 16]),
-            new("bottleneck/kernel", Layer1Kernel, [16, 4]),
-            new("bottleneck/bias", Layer1Bias, [4]),
-            new("dense_1/kernel", Layer2Kernel, [4, 1]),
-            new("dense_1/bias", Layer2Bias, [1]),
+            new("dense/kernel", DenseKernel, [8, 16]),
+            new("bottleneck/kernel", BottleneckKernel, [16, 4]),
+            new("bottleneck/bias", BottleneckBias, [4]),
+            new("dense_1/kernel", Dense1Kernel, [4, 1]),
+            new("dense_1/bias", Dense1Bias, [1]),
         ];
 
         /// <summary>A table of the layers, their output shapes and parameter counts, as Keras's <c>summary()</c>.</summary>
@@ -118,23 +116,25 @@ partial class Detectors
         /// <inheritdoc/>
         public global::System.Span<float> Gradients => _gradients;
         /// <inheritdoc/>
-        public global::System.ReadOnlySpan<float> Output => new(_activations, _batch * Layer2Z, _batch * OutputSize);
+        public global::System.ReadOnlySpan<float> Output => new(_arenas.Activations, _arenas.Capacity * Dense1Z, _batch * OutputSize);
         /// <inheritdoc/>
         public global::Gen.Metric[] CreateMetrics() => [new global::Gen.BinaryAccuracyMetric(), new global::Gen.MeanSquaredErrorMetric(), new global::Gen.RootMeanSquaredErrorMetric()];
 
         /// <inheritdoc/>
         public void Forward(global::System.ReadOnlySpan<float> x, int batch)
         {
-            CheckBatch(x, default, default, batch, checkTargets: false);
+            global::Gen.BatchArenas.CheckBatch(x, default, default, batch, InputSize, TargetSize, checkTargets: false);
             Run(x, batch);
         }
 
         /// <inheritdoc/>
         public float ComputeGradients(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y, global::System.ReadOnlySpan<float> sampleWeight, int batch)
         {
-            CheckBatch(x, y, sampleWeight, batch, checkTargets: true);
+            global::Gen.BatchArenas.CheckBatch(x, y, sampleWeight, batch, InputSize, TargetSize, checkTargets: true);
             Run(x, batch);
-            var dOutput = new global::System.Span<float>(_deltas, batch * Layer2Grad, batch * OutputSize);
+            int capacity = _arenas.Capacity;
+            global::System.Span<float> d = _arenas.Deltas;
+            var dOutput = d.Slice(capacity * Dense1Grad, batch * OutputSize);
             float loss = Loss.Compute(Output, y, sampleWeight, batch, dOutput);
             Backward(x, batch);
             return loss;
@@ -144,74 +144,58 @@ partial class Detectors
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void Run(global::System.ReadOnlySpan<float> x, int batch)
         {
-            EnsureCapacity(batch);
+            _arenas.Ensure(batch);
+            int capacity = _arenas.Capacity;
             global::System.ReadOnlySpan<float> p = _parameters;
-            global::System.Span<float> s = _activations;
+            global::System.Span<float> s = _arenas.Activations;
 
-            // dense: x (B, 8) -> z0 = x @ W + b (B, 16) -> a0 = tanh(z0)
-            var z0 = s.Slice(batch * Layer0Z, batch * 16);
-            global::Gen.Cpu.Dense.Forward(x, p.Slice(Layer0Kernel, 128), default, z0, batch, 8, 16);
-            var a0 = s.Slice(batch * Layer0A, batch * 16);
-            global::Gen.Cpu.Activations.Tanh.Forward(z0, a0, 16);
+            // dense: x (B, 8) -> denseZ = x @ W + b (B, 16) -> denseA = tanh(denseZ)
+            var denseZ = s.Slice(capacity * DenseZ, batch * 16);
+            global::Gen.Cpu.Dense.Forward(x, p.Slice(DenseKernel, 128), default, denseZ, batch, 8, 16);
+            var denseA = s.Slice(capacity * DenseA, batch * 16);
+            global::Gen.Cpu.Activations.Tanh.Forward(denseZ, denseA, 16);
 
-            // bottleneck: a0 (B, 16) -> z1 = a0 @ W + b (B, 4)
-            var z1 = s.Slice(batch * Layer1Z, batch * 4);
-            global::Gen.Cpu.Dense.Forward(a0, p.Slice(Layer1Kernel, 64), p.Slice(Layer1Bias, 4), z1, batch, 16, 4);
+            // bottleneck: denseA (B, 16) -> bottleneckZ = denseA @ W + b (B, 4)
+            var bottleneckZ = s.Slice(capacity * BottleneckZ, batch * 4);
+            global::Gen.Cpu.Dense.Forward(denseA, p.Slice(BottleneckKernel, 64), p.Slice(BottleneckBias, 4), bottleneckZ, batch, 16, 4);
 
-            // dense_1: z1 (B, 4) -> z2 = z1 @ W + b (B, 1)
-            var z2 = s.Slice(batch * Layer2Z, batch * 1);
-            global::Gen.Cpu.Dense.Forward(z1, p.Slice(Layer2Kernel, 4), p.Slice(Layer2Bias, 1), z2, batch, 4, 1);
+            // dense_1: bottleneckZ (B, 4) -> dense1Z = bottleneckZ @ W + b (B, 1)
+            var dense1Z = s.Slice(capacity * Dense1Z, batch * 1);
+            global::Gen.Cpu.Dense.Forward(bottleneckZ, p.Slice(Dense1Kernel, 4), p.Slice(Dense1Bias, 1), dense1Z, batch, 4, 1);
             _batch = batch;
         }
 
         /// <summary>
-        /// The backward pass, the forward in reverse: on entry the gradient arena holds dLoss/d(output) of each output;
+        /// The backward pass, the forward in reverse: on entry the delta arena holds dLoss/d(output) of each output;
         /// fills the parameters' gradients. Each layer turns the gradient of its output into its parameters' gradients
         /// and its inputs' gradients; an output read by several layers gets the sum of their gradients.
         /// </summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void Backward(global::System.ReadOnlySpan<float> x, int batch)
         {
+            int capacity = _arenas.Capacity;
             global::System.ReadOnlySpan<float> p = _parameters;
-            global::System.ReadOnlySpan<float> s = _activations;
+            global::System.Span<float> s = _arenas.Activations;
             global::System.Span<float> g = _gradients;
-            global::System.Span<float> d = _deltas;
+            global::System.Span<float> d = _arenas.Deltas;
 
-            // dense_1: d2 holds dLoss/d(output) (B, 1)
-            var d2 = d.Slice(batch * Layer2Grad, batch * 1);
-            global::Gen.Cpu.Dense.BackwardParameters(s.Slice(batch * Layer1Z, batch * 4), d2, g.Slice(Layer2Kernel, 4), g.Slice(Layer2Bias, 1), batch, 4, 1);
-            global::Gen.Cpu.Dense.BackwardInput(d2, p.Slice(Layer2Kernel, 4), d.Slice(batch * Layer1Grad, batch * 4), batch, 4, 1);
+            // dense_1: dense1Grad holds dLoss/d(output) (B, 1)
+            var dense1Grad = d.Slice(capacity * Dense1Grad, batch * 1);
+            // dense_1: dW = xᵀ·dz, db = Σ dz, dx = dz·Wᵀ
+            global::Gen.Cpu.Dense.BackwardParameters(s.Slice(capacity * BottleneckZ, batch * 4), dense1Grad, g.Slice(Dense1Kernel, 4), g.Slice(Dense1Bias, 1), batch, 4, 1);
+            global::Gen.Cpu.Dense.BackwardInput(dense1Grad, p.Slice(Dense1Kernel, 4), d.Slice(capacity * BottleneckGrad, batch * 4), batch, 4, 1);
 
-            // bottleneck: d1 holds dLoss/d(output) (B, 4)
-            var d1 = d.Slice(batch * Layer1Grad, batch * 4);
-            global::Gen.Cpu.Dense.BackwardParameters(s.Slice(batch * Layer0A, batch * 16), d1, g.Slice(Layer1Kernel, 64), g.Slice(Layer1Bias, 4), batch, 16, 4);
-            global::Gen.Cpu.Dense.BackwardInput(d1, p.Slice(Layer1Kernel, 64), d.Slice(batch * Layer0Grad, batch * 16), batch, 16, 4);
+            // bottleneck: bottleneckGrad holds dLoss/d(output) (B, 4)
+            var bottleneckGrad = d.Slice(capacity * BottleneckGrad, batch * 4);
+            // bottleneck: dW = xᵀ·dz, db = Σ dz, dx = dz·Wᵀ
+            global::Gen.Cpu.Dense.BackwardParameters(s.Slice(capacity * DenseA, batch * 16), bottleneckGrad, g.Slice(BottleneckKernel, 64), g.Slice(BottleneckBias, 4), batch, 16, 4);
+            global::Gen.Cpu.Dense.BackwardInput(bottleneckGrad, p.Slice(BottleneckKernel, 64), d.Slice(capacity * DenseGrad, batch * 16), batch, 16, 4);
 
-            // dense: d0 holds dLoss/d(output) (B, 16)
-            var d0 = d.Slice(batch * Layer0Grad, batch * 16);
-            global::Gen.Cpu.Activations.Tanh.Backward(s.Slice(batch * Layer0Z, batch * 16), s.Slice(batch * Layer0A, batch * 16), d0, d0, 16); // in place: now dLoss/dz
-            global::Gen.Cpu.Dense.BackwardParameters(x, d0, g.Slice(Layer0Kernel, 128), default, batch, 8, 16);
-        }
-
-        /// <summary>Grows the arenas for a larger batch; the only allocation after construction.</summary>
-        private void EnsureCapacity(int batch)
-        {
-            if (batch <= _capacity) return;
-            _activations = new float[checked(batch * ActivationWidth)];
-            _deltas = new float[checked(batch * GradientWidth)];
-            _capacity = batch;
-        }
-
-        private void CheckBatch(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y, global::System.ReadOnlySpan<float> sampleWeight, int batch, bool checkTargets)
-        {
-            if (batch <= 0) throw new global::System.ArgumentOutOfRangeException(nameof(batch), batch, "Expected a batch of at least one sample.");
-            if (x.Length != batch * InputSize)
-                throw new global::System.ArgumentException($"Expected x to hold {batch} × 8 = {batch * InputSize} floats; got {x.Length}.", nameof(x));
-            if (!checkTargets) return;
-            if (y.Length != batch * TargetSize)
-                throw new global::System.ArgumentException($"Expected y to hold {batch} × 1 = {batch * TargetSize} floats; got {y.Length}.", nameof(y));
-            if (!sampleWeight.IsEmpty && sampleWeight.Length != batch)
-                throw new global::System.ArgumentException($"Expected one sample weight per sample ({batch}); got {sampleWeight.Length}.", nameof(sampleWeight));
+            // dense: denseGrad holds dLoss/d(output) (B, 16)
+            var denseGrad = d.Slice(capacity * DenseGrad, batch * 16);
+            // dense: dW = xᵀ·dz, db = Σ dz, dx = dz·Wᵀ, dz = tanh′(z)·denseGrad
+            global::Gen.Cpu.Activations.Tanh.Backward(s.Slice(capacity * DenseZ, batch * 16), s.Slice(capacity * DenseA, batch * 16), denseGrad, denseGrad, 16); // in place: now dLoss/dz
+            global::Gen.Cpu.Dense.BackwardParameters(x, denseGrad, g.Slice(DenseKernel, 128), default, batch, 8, 16);
         }
 
         /// <summary>The loss and each metric of an evaluation, by name.</summary>

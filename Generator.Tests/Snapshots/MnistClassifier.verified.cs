@@ -9,30 +9,28 @@ namespace Samples.Mnist;
 /// </summary>
 partial class MnistClassifier : global::Gen.IModel
 {
-    // Parameter arena: every weight in one buffer, layer by layer, kernel (inputs, units) then bias.
-    private const int Layer0Kernel = 0; // dense kernel (784, 128)
-    private const int Layer0Bias = 100352; // dense bias (128)
-    private const int Layer1Kernel = 100480; // dense_1 kernel (128, 10)
-    private const int Layer1Bias = 101760; // dense_1 bias (10)
+    // Parameter arena: every weight in one buffer, layer by layer, kernel (inputs, units) then bias; gradients at the same offsets.
+    private const int DenseKernel = 0; // dense kernel (784, 128)
+    private const int DenseBias = 100352; // dense bias (128)
+    private const int Dense1Kernel = 100480; // dense_1 kernel (128, 10)
+    private const int Dense1Bias = 101760; // dense_1 bias (10)
     private const int ParameterCount = 101770;
 
-    // Activation arena: for a batch of B samples, the tensor at offset k per sample takes B × width floats from B × k.
-    private const int Layer0Z = 0; // dense x @ W + b (B, 128)
-    private const int Layer0A = 128; // dense relu (B, 128)
-    private const int Layer1Z = 256; // dense_1 x @ W + b (B, 10)
-    private const int Layer1A = 266; // dense_1 softmax (B, 10)
+    // Activation arena, laid out for the batch capacity C: the tensor at offset k per sample takes B × width floats from C × k.
+    private const int DenseZ = 0; // dense x @ W + b (B, 128)
+    private const int DenseA = 128; // dense relu (B, 128)
+    private const int Dense1Z = 256; // dense_1 x @ W + b (B, 10)
+    private const int Dense1A = 266; // dense_1 softmax (B, 10)
     private const int ActivationWidth = 276;
 
-    // Gradient arena, laid out as the activations: dLoss/d(output) of each layer.
-    private const int Layer0Grad = 0; // dense (B, 128)
-    private const int Layer1Grad = 128; // dense_1 (B, 10)
-    private const int GradientWidth = 138;
+    // Delta arena, laid out as the activations: dLoss/d(output) of each layer.
+    private const int DenseGrad = 0; // dense (B, 128)
+    private const int Dense1Grad = 128; // dense_1 (B, 10)
+    private const int DeltaWidth = 138;
 
     private readonly float[] _parameters = new float[ParameterCount];
     private readonly float[] _gradients = new float[ParameterCount];
-    private float[] _activations = [];
-    private float[] _deltas = [];
-    private int _capacity;
+    private readonly global::Gen.BatchArenas _arenas = new(ActivationWidth, DeltaWidth);
     private int _batch;
 
     /// <summary>Creates the model: Glorot-uniform kernels drawn from <paramref name="seed"/>, zero biases.</summary>
@@ -41,8 +39,8 @@ partial class MnistClassifier : global::Gen.IModel
         Optimizer = new global::Gen.Adam(learningRate: 0.001f, beta1: 0.9f, beta2: 0.999f, epsilon: 1E-07f, amsgrad: false);
         Optimizer.DefineTensors([100352, 128, 1280, 10], ["dense/kernel", "dense/bias", "dense_1/kernel", "dense_1/bias"]);
         global::System.Span<float> p = _parameters;
-        global::Gen.Initializers.GlorotUniform(p.Slice(Layer0Kernel, 100352), 784, 128, unchecked((ulong)seed), stream: 0);
-        global::Gen.Initializers.GlorotUniform(p.Slice(Layer1Kernel, 1280), 128, 10, unchecked((ulong)seed), stream: 1);
+        global::Gen.Initializers.GlorotUniform(p.Slice(DenseKernel, 100352), 784, 128, unchecked((ulong)seed), stream: 0);
+        global::Gen.Initializers.GlorotUniform(p.Slice(Dense1Kernel, 1280), 128, 10, unchecked((ulong)seed), stream: 1);
     }
 
     /// <summary>Trains the model (Keras's <c>fit</c>); returns the per-epoch loss and metrics.</summary>
@@ -86,10 +84,10 @@ partial class MnistClassifier : global::Gen.IModel
 
     private static readonly global::Gen.Checkpoints.WeightTensor[] WeightTensors =
     [
-        new("dense/kernel", Layer0Kernel, [784, 128]),
-        new("dense/bias", Layer0Bias, [128]),
-        new("dense_1/kernel", Layer1Kernel, [128, 10]),
-        new("dense_1/bias", Layer1Bias, [10]),
+        new("dense/kernel", DenseKernel, [784, 128]),
+        new("dense/bias", DenseBias, [128]),
+        new("dense_1/kernel", Dense1Kernel, [128, 10]),
+        new("dense_1/bias", Dense1Bias, [10]),
     ];
 
     /// <summary>A table of the layers, their output shapes and parameter counts, as Keras's <c>summary()</c>.</summary>
@@ -112,23 +110,25 @@ partial class MnistClassifier : global::Gen.IModel
     /// <inheritdoc/>
     public global::System.Span<float> Gradients => _gradients;
     /// <inheritdoc/>
-    public global::System.ReadOnlySpan<float> Output => new(_activations, _batch * Layer1A, _batch * OutputSize);
+    public global::System.ReadOnlySpan<float> Output => new(_arenas.Activations, _arenas.Capacity * Dense1A, _batch * OutputSize);
     /// <inheritdoc/>
     public global::Gen.Metric[] CreateMetrics() => [new global::Gen.SparseCategoricalAccuracyMetric()];
 
     /// <inheritdoc/>
     public void Forward(global::System.ReadOnlySpan<float> x, int batch)
     {
-        CheckBatch(x, default, default, batch, checkTargets: false);
+        global::Gen.BatchArenas.CheckBatch(x, default, default, batch, InputSize, TargetSize, checkTargets: false);
         Run(x, batch);
     }
 
     /// <inheritdoc/>
     public float ComputeGradients(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y, global::System.ReadOnlySpan<float> sampleWeight, int batch)
     {
-        CheckBatch(x, y, sampleWeight, batch, checkTargets: true);
+        global::Gen.BatchArenas.CheckBatch(x, y, sampleWeight, batch, InputSize, TargetSize, checkTargets: true);
         Run(x, batch);
-        var dOutput = new global::System.Span<float>(_deltas, batch * Layer1Grad, batch * OutputSize);
+        int capacity = _arenas.Capacity;
+        global::System.Span<float> d = _arenas.Deltas;
+        var dOutput = d.Slice(capacity * Dense1Grad, batch * OutputSize);
         float loss = Loss.Compute(Output, y, sampleWeight, batch, dOutput);
         Backward(x, batch);
         return loss;
@@ -138,68 +138,51 @@ partial class MnistClassifier : global::Gen.IModel
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Run(global::System.ReadOnlySpan<float> x, int batch)
     {
-        EnsureCapacity(batch);
+        _arenas.Ensure(batch);
+        int capacity = _arenas.Capacity;
         global::System.ReadOnlySpan<float> p = _parameters;
-        global::System.Span<float> s = _activations;
+        global::System.Span<float> s = _arenas.Activations;
 
-        // dense: x (B, 784) -> z0 = x @ W + b (B, 128) -> a0 = relu(z0)
-        var z0 = s.Slice(batch * Layer0Z, batch * 128);
-        global::Gen.Cpu.Dense.Forward(x, p.Slice(Layer0Kernel, 100352), p.Slice(Layer0Bias, 128), z0, batch, 784, 128);
-        var a0 = s.Slice(batch * Layer0A, batch * 128);
-        global::Gen.Cpu.Activations.Relu.Forward(z0, a0, 128);
+        // dense: x (B, 784) -> denseZ = x @ W + b (B, 128) -> denseA = relu(denseZ)
+        var denseZ = s.Slice(capacity * DenseZ, batch * 128);
+        global::Gen.Cpu.Dense.Forward(x, p.Slice(DenseKernel, 100352), p.Slice(DenseBias, 128), denseZ, batch, 784, 128);
+        var denseA = s.Slice(capacity * DenseA, batch * 128);
+        global::Gen.Cpu.Activations.Relu.Forward(denseZ, denseA, 128);
 
-        // dense_1: a0 (B, 128) -> z1 = a0 @ W + b (B, 10) -> a1 = softmax(z1)
-        var z1 = s.Slice(batch * Layer1Z, batch * 10);
-        global::Gen.Cpu.Dense.Forward(a0, p.Slice(Layer1Kernel, 1280), p.Slice(Layer1Bias, 10), z1, batch, 128, 10);
-        var a1 = s.Slice(batch * Layer1A, batch * 10);
-        global::Gen.Cpu.Activations.Softmax.Forward(z1, a1, 10);
+        // dense_1: denseA (B, 128) -> dense1Z = denseA @ W + b (B, 10) -> dense1A = softmax(dense1Z)
+        var dense1Z = s.Slice(capacity * Dense1Z, batch * 10);
+        global::Gen.Cpu.Dense.Forward(denseA, p.Slice(Dense1Kernel, 1280), p.Slice(Dense1Bias, 10), dense1Z, batch, 128, 10);
+        var dense1A = s.Slice(capacity * Dense1A, batch * 10);
+        global::Gen.Cpu.Activations.Softmax.Forward(dense1Z, dense1A, 10);
         _batch = batch;
     }
 
     /// <summary>
-    /// The backward pass, the forward in reverse: on entry the gradient arena holds dLoss/d(output) of each output;
+    /// The backward pass, the forward in reverse: on entry the delta arena holds dLoss/d(output) of each output;
     /// fills the parameters' gradients. Each layer turns the gradient of its output into its parameters' gradients
     /// and its inputs' gradients; an output read by several layers gets the sum of their gradients.
     /// </summary>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Backward(global::System.ReadOnlySpan<float> x, int batch)
     {
+        int capacity = _arenas.Capacity;
         global::System.ReadOnlySpan<float> p = _parameters;
-        global::System.ReadOnlySpan<float> s = _activations;
+        global::System.Span<float> s = _arenas.Activations;
         global::System.Span<float> g = _gradients;
-        global::System.Span<float> d = _deltas;
+        global::System.Span<float> d = _arenas.Deltas;
 
-        // dense_1: d1 holds dLoss/d(output) (B, 10)
-        var d1 = d.Slice(batch * Layer1Grad, batch * 10);
-        global::Gen.Cpu.Activations.Softmax.Backward(s.Slice(batch * Layer1Z, batch * 10), s.Slice(batch * Layer1A, batch * 10), d1, d1, 10); // in place: now dLoss/dz
-        global::Gen.Cpu.Dense.BackwardParameters(s.Slice(batch * Layer0A, batch * 128), d1, g.Slice(Layer1Kernel, 1280), g.Slice(Layer1Bias, 10), batch, 128, 10);
-        global::Gen.Cpu.Dense.BackwardInput(d1, p.Slice(Layer1Kernel, 1280), d.Slice(batch * Layer0Grad, batch * 128), batch, 128, 10);
+        // dense_1: dense1Grad holds dLoss/d(output) (B, 10)
+        var dense1Grad = d.Slice(capacity * Dense1Grad, batch * 10);
+        // dense_1: dW = xᵀ·dz, db = Σ dz, dx = dz·Wᵀ, dz = softmax′(z)·dense1Grad
+        global::Gen.Cpu.Activations.Softmax.Backward(s.Slice(capacity * Dense1Z, batch * 10), s.Slice(capacity * Dense1A, batch * 10), dense1Grad, dense1Grad, 10); // in place: now dLoss/dz
+        global::Gen.Cpu.Dense.BackwardParameters(s.Slice(capacity * DenseA, batch * 128), dense1Grad, g.Slice(Dense1Kernel, 1280), g.Slice(Dense1Bias, 10), batch, 128, 10);
+        global::Gen.Cpu.Dense.BackwardInput(dense1Grad, p.Slice(Dense1Kernel, 1280), d.Slice(capacity * DenseGrad, batch * 128), batch, 128, 10);
 
-        // dense: d0 holds dLoss/d(output) (B, 128)
-        var d0 = d.Slice(batch * Layer0Grad, batch * 128);
-        global::Gen.Cpu.Activations.Relu.Backward(s.Slice(batch * Layer0Z, batch * 128), s.Slice(batch * Layer0A, batch * 128), d0, d0, 128); // in place: now dLoss/dz
-        global::Gen.Cpu.Dense.BackwardParameters(x, d0, g.Slice(Layer0Kernel, 100352), g.Slice(Layer0Bias, 128), batch, 784, 128);
-    }
-
-    /// <summary>Grows the arenas for a larger batch; the only allocation after construction.</summary>
-    private void EnsureCapacity(int batch)
-    {
-        if (batch <= _capacity) return;
-        _activations = new float[checked(batch * ActivationWidth)];
-        _deltas = new float[checked(batch * GradientWidth)];
-        _capacity = batch;
-    }
-
-    private void CheckBatch(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y, global::System.ReadOnlySpan<float> sampleWeight, int batch, bool checkTargets)
-    {
-        if (batch <= 0) throw new global::System.ArgumentOutOfRangeException(nameof(batch), batch, "Expected a batch of at least one sample.");
-        if (x.Length != batch * InputSize)
-            throw new global::System.ArgumentException($"Expected x to hold {batch} × 784 = {batch * InputSize} floats; got {x.Length}.", nameof(x));
-        if (!checkTargets) return;
-        if (y.Length != batch * TargetSize)
-            throw new global::System.ArgumentException($"Expected y to hold {batch} × 1 = {batch * TargetSize} floats; got {y.Length}.", nameof(y));
-        if (!sampleWeight.IsEmpty && sampleWeight.Length != batch)
-            throw new global::System.ArgumentException($"Expected one sample weight per sample ({batch}); got {sampleWeight.Length}.", nameof(sampleWeight));
+        // dense: denseGrad holds dLoss/d(output) (B, 128)
+        var denseGrad = d.Slice(capacity * DenseGrad, batch * 128);
+        // dense: dW = xᵀ·dz, db = Σ dz, dx = dz·Wᵀ, dz = relu′(z)·denseGrad
+        global::Gen.Cpu.Activations.Relu.Backward(s.Slice(capacity * DenseZ, batch * 128), s.Slice(capacity * DenseA, batch * 128), denseGrad, denseGrad, 128); // in place: now dLoss/dz
+        global::Gen.Cpu.Dense.BackwardParameters(x, denseGrad, g.Slice(DenseKernel, 100352), g.Slice(DenseBias, 128), batch, 784, 128);
     }
 
     /// <summary>The loss and each metric of an evaluation, by name.</summary>

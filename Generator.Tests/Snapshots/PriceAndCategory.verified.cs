@@ -12,38 +12,35 @@ namespace Samples.MultiOutput;
 /// </summary>
 partial class PriceAndCategory : global::Gen.IModel
 {
-    // Parameter arena: every weight in one buffer, layer by layer, kernel (inputs, units) then bias.
-    private const int Layer0Kernel = 0; // shared kernel (10, 64)
-    private const int Layer0Bias = 640; // shared bias (64)
-    private const int Layer1Kernel = 704; // price kernel (64, 1)
-    private const int Layer1Bias = 768; // price bias (1)
-    private const int Layer2Kernel = 769; // category kernel (64, 3)
-    private const int Layer2Bias = 961; // category bias (3)
+    // Parameter arena: every weight in one buffer, layer by layer, kernel (inputs, units) then bias; gradients at the same offsets.
+    private const int SharedKernel = 0; // shared kernel (10, 64)
+    private const int SharedBias = 640; // shared bias (64)
+    private const int PriceKernel = 704; // price kernel (64, 1)
+    private const int PriceBias = 768; // price bias (1)
+    private const int CategoryKernel = 769; // category kernel (64, 3)
+    private const int CategoryBias = 961; // category bias (3)
     private const int ParameterCount = 964;
 
-    // Activation arena: for a batch of B samples, the tensor at offset k per sample takes B × width floats from B × k.
-    private const int Layer0Z = 0; // shared x @ W + b (B, 64)
-    private const int Layer0A = 64; // shared relu (B, 64)
-    private const int Layer1Z = 128; // price x @ W + b (B, 1)
-    private const int Layer2Z = 129; // category x @ W + b (B, 3)
-    private const int Layer2A = 132; // category softmax (B, 3)
-    private const int ActivationWidth = 135;
+    // Activation arena, laid out for the batch capacity C: the tensor at offset k per sample takes B × width floats from C × k.
+    private const int SharedZ = 0; // shared x @ W + b (B, 64)
+    private const int SharedA = 64; // shared relu (B, 64)
+    private const int PriceZ = 128; // price x @ W + b (B, 1)
+    private const int CategoryZ = 129; // category x @ W + b (B, 3)
+    private const int CategoryA = 132; // category softmax (B, 3)
+    private const int Outputs = 135; // the outputs side by side (B, OutputSize)
+    private const int ActivationWidth = 139;
 
-    // Gradient arena, laid out as the activations: dLoss/d(output) of each layer.
-    private const int Layer0Grad = 0; // shared (B, 64)
-    private const int Layer1Grad = 64; // price (B, 1)
-    private const int Layer2Grad = 65; // category (B, 3)
-    private const int GradientWidth = 68;
+    // Delta arena, laid out as the activations: dLoss/d(output) of each layer.
+    private const int SharedGrad = 0; // shared (B, 64)
+    private const int PriceGrad = 64; // price (B, 1)
+    private const int CategoryGrad = 65; // category (B, 3)
+    private const int OutputGrads = 68; // dLoss/d(output) of the outputs side by side (B, OutputSize)
+    private const int DeltaWidth = 72;
     private const int AccumulateWidth = 64; // a second gradient for outputs read more than once, added to the first
 
     private readonly float[] _parameters = new float[ParameterCount];
     private readonly float[] _gradients = new float[ParameterCount];
-    private float[] _activations = [];
-    private float[] _deltas = [];
-    private float[] _accumulate = [];
-    private float[] _output = []; // the outputs side by side, (B, OutputSize)
-    private float[] _dOutput = []; // dLoss/d(output), (B, OutputSize)
-    private int _capacity;
+    private readonly global::Gen.BatchArenas _arenas = new(ActivationWidth, DeltaWidth, AccumulateWidth);
     private int _batch;
 
     /// <summary>Creates the model: Glorot-uniform kernels drawn from <paramref name="seed"/>, zero biases.</summary>
@@ -52,9 +49,9 @@ partial class PriceAndCategory : global::Gen.IModel
         Optimizer = new global::Gen.Adam(learningRate: 0.001f, beta1: 0.9f, beta2: 0.999f, epsilon: 1E-07f, amsgrad: false);
         Optimizer.DefineTensors([640, 64, 64, 1, 192, 3], ["shared/kernel", "shared/bias", "price/kernel", "price/bias", "category/kernel", "category/bias"]);
         global::System.Span<float> p = _parameters;
-        global::Gen.Initializers.GlorotUniform(p.Slice(Layer0Kernel, 640), 10, 64, unchecked((ulong)seed), stream: 0);
-        global::Gen.Initializers.GlorotUniform(p.Slice(Layer1Kernel, 64), 64, 1, unchecked((ulong)seed), stream: 1);
-        global::Gen.Initializers.GlorotUniform(p.Slice(Layer2Kernel, 192), 64, 3, unchecked((ulong)seed), stream: 2);
+        global::Gen.Initializers.GlorotUniform(p.Slice(SharedKernel, 640), 10, 64, unchecked((ulong)seed), stream: 0);
+        global::Gen.Initializers.GlorotUniform(p.Slice(PriceKernel, 64), 64, 1, unchecked((ulong)seed), stream: 1);
+        global::Gen.Initializers.GlorotUniform(p.Slice(CategoryKernel, 192), 64, 3, unchecked((ulong)seed), stream: 2);
     }
 
     /// <summary>Trains the model (Keras's <c>fit</c>); returns the per-epoch loss and metrics.</summary>
@@ -102,12 +99,12 @@ partial class PriceAndCategory : global::Gen.IModel
 
     private static readonly global::Gen.Checkpoints.WeightTensor[] WeightTensors =
     [
-        new("shared/kernel", Layer0Kernel, [10, 64]),
-        new("shared/bias", Layer0Bias, [64]),
-        new("price/kernel", Layer1Kernel, [64, 1]),
-        new("price/bias", Layer1Bias, [1]),
-        new("category/kernel", Layer2Kernel, [64, 3]),
-        new("category/bias", Layer2Bias, [3]),
+        new("shared/kernel", SharedKernel, [10, 64]),
+        new("shared/bias", SharedBias, [64]),
+        new("price/kernel", PriceKernel, [64, 1]),
+        new("price/bias", PriceBias, [1]),
+        new("category/kernel", CategoryKernel, [64, 3]),
+        new("category/bias", CategoryBias, [3]),
     ];
 
     /// <summary>A table of the layers, their output shapes and parameter counts, as Keras's <c>summary()</c>.</summary>
@@ -133,7 +130,7 @@ partial class PriceAndCategory : global::Gen.IModel
     /// <inheritdoc/>
     public global::System.Span<float> Gradients => _gradients;
     /// <inheritdoc/>
-    public global::System.ReadOnlySpan<float> Output => new(_output, 0, _batch * OutputSize);
+    public global::System.ReadOnlySpan<float> Output => new(_arenas.Activations, _arenas.Capacity * Outputs, _batch * OutputSize);
     /// <inheritdoc/>
     public global::Gen.Metric[] CreateMetrics() => [
         new global::Gen.OutputLossMetric(_loss.Heads[0]),
@@ -144,20 +141,21 @@ partial class PriceAndCategory : global::Gen.IModel
     /// <inheritdoc/>
     public void Forward(global::System.ReadOnlySpan<float> x, int batch)
     {
-        CheckBatch(x, default, default, batch, checkTargets: false);
+        global::Gen.BatchArenas.CheckBatch(x, default, default, batch, InputSize, TargetSize, checkTargets: false);
         Run(x, batch);
     }
 
     /// <inheritdoc/>
     public float ComputeGradients(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y, global::System.ReadOnlySpan<float> sampleWeight, int batch)
     {
-        CheckBatch(x, y, sampleWeight, batch, checkTargets: true);
+        global::Gen.BatchArenas.CheckBatch(x, y, sampleWeight, batch, InputSize, TargetSize, checkTargets: true);
         Run(x, batch);
-        var dOutput = new global::System.Span<float>(_dOutput, 0, batch * OutputSize);
+        int capacity = _arenas.Capacity;
+        global::System.Span<float> d = _arenas.Deltas;
+        var dOutput = d.Slice(capacity * OutputGrads, batch * OutputSize);
         float loss = Loss.Compute(Output, y, sampleWeight, batch, dOutput); // Σ weight · loss; dOutput holds each output's weighted gradient
-        global::System.Span<float> d = _deltas;
-        global::Gen.Cpu.Columns.Gather(dOutput, batch, OutputSize, 0, 1, d.Slice(batch * Layer1Grad, batch * 1)); // price
-        global::Gen.Cpu.Columns.Gather(dOutput, batch, OutputSize, 1, 3, d.Slice(batch * Layer2Grad, batch * 3)); // category
+        global::Gen.Cpu.Columns.Gather(dOutput, batch, OutputSize, 0, 1, d.Slice(capacity * PriceGrad, batch * 1)); // price
+        global::Gen.Cpu.Columns.Gather(dOutput, batch, OutputSize, 1, 3, d.Slice(capacity * CategoryGrad, batch * 3)); // category
         Backward(x, batch);
         return loss;
     }
@@ -166,86 +164,67 @@ partial class PriceAndCategory : global::Gen.IModel
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Run(global::System.ReadOnlySpan<float> x, int batch)
     {
-        EnsureCapacity(batch);
+        _arenas.Ensure(batch);
+        int capacity = _arenas.Capacity;
         global::System.ReadOnlySpan<float> p = _parameters;
-        global::System.Span<float> s = _activations;
+        global::System.Span<float> s = _arenas.Activations;
 
-        // shared: x (B, 10) -> z0 = x @ W + b (B, 64) -> a0 = relu(z0)
-        var z0 = s.Slice(batch * Layer0Z, batch * 64);
-        global::Gen.Cpu.Dense.Forward(x, p.Slice(Layer0Kernel, 640), p.Slice(Layer0Bias, 64), z0, batch, 10, 64);
-        var a0 = s.Slice(batch * Layer0A, batch * 64);
-        global::Gen.Cpu.Activations.Relu.Forward(z0, a0, 64);
+        // shared: x (B, 10) -> sharedZ = x @ W + b (B, 64) -> sharedA = relu(sharedZ)
+        var sharedZ = s.Slice(capacity * SharedZ, batch * 64);
+        global::Gen.Cpu.Dense.Forward(x, p.Slice(SharedKernel, 640), p.Slice(SharedBias, 64), sharedZ, batch, 10, 64);
+        var sharedA = s.Slice(capacity * SharedA, batch * 64);
+        global::Gen.Cpu.Activations.Relu.Forward(sharedZ, sharedA, 64);
 
-        // price: a0 (B, 64) -> z1 = a0 @ W + b (B, 1)
-        var z1 = s.Slice(batch * Layer1Z, batch * 1);
-        global::Gen.Cpu.Dense.Forward(a0, p.Slice(Layer1Kernel, 64), p.Slice(Layer1Bias, 1), z1, batch, 64, 1);
+        // price: sharedA (B, 64) -> priceZ = sharedA @ W + b (B, 1)
+        var priceZ = s.Slice(capacity * PriceZ, batch * 1);
+        global::Gen.Cpu.Dense.Forward(sharedA, p.Slice(PriceKernel, 64), p.Slice(PriceBias, 1), priceZ, batch, 64, 1);
 
-        // category: a0 (B, 64) -> z2 = a0 @ W + b (B, 3) -> a2 = softmax(z2)
-        var z2 = s.Slice(batch * Layer2Z, batch * 3);
-        global::Gen.Cpu.Dense.Forward(a0, p.Slice(Layer2Kernel, 192), p.Slice(Layer2Bias, 3), z2, batch, 64, 3);
-        var a2 = s.Slice(batch * Layer2A, batch * 3);
-        global::Gen.Cpu.Activations.Softmax.Forward(z2, a2, 3);
+        // category: sharedA (B, 64) -> categoryZ = sharedA @ W + b (B, 3) -> categoryA = softmax(categoryZ)
+        var categoryZ = s.Slice(capacity * CategoryZ, batch * 3);
+        global::Gen.Cpu.Dense.Forward(sharedA, p.Slice(CategoryKernel, 192), p.Slice(CategoryBias, 3), categoryZ, batch, 64, 3);
+        var categoryA = s.Slice(capacity * CategoryA, batch * 3);
+        global::Gen.Cpu.Activations.Softmax.Forward(categoryZ, categoryA, 3);
 
         // The outputs side by side, one row per sample.
-        global::Gen.Cpu.Columns.Scatter(z1, batch, 1, _output, OutputSize, 0); // price
-        global::Gen.Cpu.Columns.Scatter(a2, batch, 3, _output, OutputSize, 1); // category
+        global::Gen.Cpu.Columns.Scatter(priceZ, batch, 1, s.Slice(capacity * Outputs, batch * 4), OutputSize, 0); // price
+        global::Gen.Cpu.Columns.Scatter(categoryA, batch, 3, s.Slice(capacity * Outputs, batch * 4), OutputSize, 1); // category
         _batch = batch;
     }
 
     /// <summary>
-    /// The backward pass, the forward in reverse: on entry the gradient arena holds dLoss/d(output) of each output;
+    /// The backward pass, the forward in reverse: on entry the delta arena holds dLoss/d(output) of each output;
     /// fills the parameters' gradients. Each layer turns the gradient of its output into its parameters' gradients
     /// and its inputs' gradients; an output read by several layers gets the sum of their gradients.
     /// </summary>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Backward(global::System.ReadOnlySpan<float> x, int batch)
     {
+        int capacity = _arenas.Capacity;
         global::System.ReadOnlySpan<float> p = _parameters;
-        global::System.ReadOnlySpan<float> s = _activations;
+        global::System.Span<float> s = _arenas.Activations;
         global::System.Span<float> g = _gradients;
-        global::System.Span<float> d = _deltas;
-        global::System.Span<float> acc = _accumulate;
+        global::System.Span<float> d = _arenas.Deltas;
+        global::System.Span<float> acc = _arenas.Accumulate;
 
-        // category: d2 holds dLoss/d(output) (B, 3)
-        var d2 = d.Slice(batch * Layer2Grad, batch * 3);
-        global::Gen.Cpu.Activations.Softmax.Backward(s.Slice(batch * Layer2Z, batch * 3), s.Slice(batch * Layer2A, batch * 3), d2, d2, 3); // in place: now dLoss/dz
-        global::Gen.Cpu.Dense.BackwardParameters(s.Slice(batch * Layer0A, batch * 64), d2, g.Slice(Layer2Kernel, 192), g.Slice(Layer2Bias, 3), batch, 64, 3);
-        global::Gen.Cpu.Dense.BackwardInput(d2, p.Slice(Layer2Kernel, 192), d.Slice(batch * Layer0Grad, batch * 64), batch, 64, 3);
+        // category: categoryGrad holds dLoss/d(output) (B, 3)
+        var categoryGrad = d.Slice(capacity * CategoryGrad, batch * 3);
+        // category: dW = xᵀ·dz, db = Σ dz, dx = dz·Wᵀ, dz = softmax′(z)·categoryGrad
+        global::Gen.Cpu.Activations.Softmax.Backward(s.Slice(capacity * CategoryZ, batch * 3), s.Slice(capacity * CategoryA, batch * 3), categoryGrad, categoryGrad, 3); // in place: now dLoss/dz
+        global::Gen.Cpu.Dense.BackwardParameters(s.Slice(capacity * SharedA, batch * 64), categoryGrad, g.Slice(CategoryKernel, 192), g.Slice(CategoryBias, 3), batch, 64, 3);
+        global::Gen.Cpu.Dense.BackwardInput(categoryGrad, p.Slice(CategoryKernel, 192), d.Slice(capacity * SharedGrad, batch * 64), batch, 64, 3);
 
-        // price: d1 holds dLoss/d(output) (B, 1)
-        var d1 = d.Slice(batch * Layer1Grad, batch * 1);
-        global::Gen.Cpu.Dense.BackwardParameters(s.Slice(batch * Layer0A, batch * 64), d1, g.Slice(Layer1Kernel, 64), g.Slice(Layer1Bias, 1), batch, 64, 1);
-        global::Gen.Cpu.Dense.BackwardInput(d1, p.Slice(Layer1Kernel, 64), acc.Slice(0, batch * 64), batch, 64, 1);
-        global::System.Numerics.Tensors.TensorPrimitives.Add(d.Slice(batch * Layer0Grad, batch * 64), acc.Slice(0, batch * 64), d.Slice(batch * Layer0Grad, batch * 64));
+        // price: priceGrad holds dLoss/d(output) (B, 1)
+        var priceGrad = d.Slice(capacity * PriceGrad, batch * 1);
+        // price: dW = xᵀ·dz, db = Σ dz, dx = dz·Wᵀ
+        global::Gen.Cpu.Dense.BackwardParameters(s.Slice(capacity * SharedA, batch * 64), priceGrad, g.Slice(PriceKernel, 64), g.Slice(PriceBias, 1), batch, 64, 1);
+        global::Gen.Cpu.Dense.BackwardInput(priceGrad, p.Slice(PriceKernel, 64), acc.Slice(0, batch * 64), batch, 64, 1);
+        global::System.Numerics.Tensors.TensorPrimitives.Add(d.Slice(capacity * SharedGrad, batch * 64), acc.Slice(0, batch * 64), d.Slice(capacity * SharedGrad, batch * 64));
 
-        // shared: d0 holds dLoss/d(output) (B, 64)
-        var d0 = d.Slice(batch * Layer0Grad, batch * 64);
-        global::Gen.Cpu.Activations.Relu.Backward(s.Slice(batch * Layer0Z, batch * 64), s.Slice(batch * Layer0A, batch * 64), d0, d0, 64); // in place: now dLoss/dz
-        global::Gen.Cpu.Dense.BackwardParameters(x, d0, g.Slice(Layer0Kernel, 640), g.Slice(Layer0Bias, 64), batch, 10, 64);
-    }
-
-    /// <summary>Grows the arenas for a larger batch; the only allocation after construction.</summary>
-    private void EnsureCapacity(int batch)
-    {
-        if (batch <= _capacity) return;
-        _activations = new float[checked(batch * ActivationWidth)];
-        _deltas = new float[checked(batch * GradientWidth)];
-        _accumulate = new float[checked(batch * AccumulateWidth)];
-        _output = new float[checked(batch * OutputSize)];
-        _dOutput = new float[checked(batch * OutputSize)];
-        _capacity = batch;
-    }
-
-    private void CheckBatch(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y, global::System.ReadOnlySpan<float> sampleWeight, int batch, bool checkTargets)
-    {
-        if (batch <= 0) throw new global::System.ArgumentOutOfRangeException(nameof(batch), batch, "Expected a batch of at least one sample.");
-        if (x.Length != batch * InputSize)
-            throw new global::System.ArgumentException($"Expected x to hold {batch} × 10 = {batch * InputSize} floats; got {x.Length}.", nameof(x));
-        if (!checkTargets) return;
-        if (y.Length != batch * TargetSize)
-            throw new global::System.ArgumentException($"Expected y to hold {batch} × 2 = {batch * TargetSize} floats; got {y.Length}.", nameof(y));
-        if (!sampleWeight.IsEmpty && sampleWeight.Length != batch)
-            throw new global::System.ArgumentException($"Expected one sample weight per sample ({batch}); got {sampleWeight.Length}.", nameof(sampleWeight));
+        // shared: sharedGrad holds dLoss/d(output) (B, 64)
+        var sharedGrad = d.Slice(capacity * SharedGrad, batch * 64);
+        // shared: dW = xᵀ·dz, db = Σ dz, dx = dz·Wᵀ, dz = relu′(z)·sharedGrad
+        global::Gen.Cpu.Activations.Relu.Backward(s.Slice(capacity * SharedZ, batch * 64), s.Slice(capacity * SharedA, batch * 64), sharedGrad, sharedGrad, 64); // in place: now dLoss/dz
+        global::Gen.Cpu.Dense.BackwardParameters(x, sharedGrad, g.Slice(SharedKernel, 640), g.Slice(SharedBias, 64), batch, 10, 64);
     }
 
     /// <summary>The model's loss (Σ weight · loss), and each output's own loss and metrics, by name.</summary>

@@ -9,34 +9,32 @@ namespace Samples.Regression;
 /// </summary>
 partial class Regressor : global::Gen.IModel
 {
-    // Parameter arena: every weight in one buffer, layer by layer, kernel (inputs, units) then bias.
-    private const int Layer0Kernel = 0; // dense kernel (10, 64)
-    private const int Layer0Bias = 640; // dense bias (64)
-    private const int Layer1Kernel = 704; // dense_1 kernel (64, 32)
-    private const int Layer1Bias = 2752; // dense_1 bias (32)
-    private const int Layer2Kernel = 2784; // dense_2 kernel (32, 1)
-    private const int Layer2Bias = 2816; // dense_2 bias (1)
+    // Parameter arena: every weight in one buffer, layer by layer, kernel (inputs, units) then bias; gradients at the same offsets.
+    private const int DenseKernel = 0; // dense kernel (10, 64)
+    private const int DenseBias = 640; // dense bias (64)
+    private const int Dense1Kernel = 704; // dense_1 kernel (64, 32)
+    private const int Dense1Bias = 2752; // dense_1 bias (32)
+    private const int Dense2Kernel = 2784; // dense_2 kernel (32, 1)
+    private const int Dense2Bias = 2816; // dense_2 bias (1)
     private const int ParameterCount = 2817;
 
-    // Activation arena: for a batch of B samples, the tensor at offset k per sample takes B × width floats from B × k.
-    private const int Layer0Z = 0; // dense x @ W + b (B, 64)
-    private const int Layer0A = 64; // dense relu (B, 64)
-    private const int Layer1Z = 128; // dense_1 x @ W + b (B, 32)
-    private const int Layer1A = 160; // dense_1 relu (B, 32)
-    private const int Layer2Z = 192; // dense_2 x @ W + b (B, 1)
+    // Activation arena, laid out for the batch capacity C: the tensor at offset k per sample takes B × width floats from C × k.
+    private const int DenseZ = 0; // dense x @ W + b (B, 64)
+    private const int DenseA = 64; // dense relu (B, 64)
+    private const int Dense1Z = 128; // dense_1 x @ W + b (B, 32)
+    private const int Dense1A = 160; // dense_1 relu (B, 32)
+    private const int Dense2Z = 192; // dense_2 x @ W + b (B, 1)
     private const int ActivationWidth = 193;
 
-    // Gradient arena, laid out as the activations: dLoss/d(output) of each layer.
-    private const int Layer0Grad = 0; // dense (B, 64)
-    private const int Layer1Grad = 64; // dense_1 (B, 32)
-    private const int Layer2Grad = 96; // dense_2 (B, 1)
-    private const int GradientWidth = 97;
+    // Delta arena, laid out as the activations: dLoss/d(output) of each layer.
+    private const int DenseGrad = 0; // dense (B, 64)
+    private const int Dense1Grad = 64; // dense_1 (B, 32)
+    private const int Dense2Grad = 96; // dense_2 (B, 1)
+    private const int DeltaWidth = 97;
 
     private readonly float[] _parameters = new float[ParameterCount];
     private readonly float[] _gradients = new float[ParameterCount];
-    private float[] _activations = [];
-    private float[] _deltas = [];
-    private int _capacity;
+    private readonly global::Gen.BatchArenas _arenas = new(ActivationWidth, DeltaWidth);
     private int _batch;
 
     /// <summary>Creates the model: Glorot-uniform kernels drawn from <paramref name="seed"/>, zero biases.</summary>
@@ -45,9 +43,9 @@ partial class Regressor : global::Gen.IModel
         Optimizer = new global::Gen.Adam(learningRate: 0.001f, beta1: 0.9f, beta2: 0.999f, epsilon: 1E-07f, amsgrad: false);
         Optimizer.DefineTensors([640, 64, 2048, 32, 32, 1], ["dense/kernel", "dense/bias", "dense_1/kernel", "dense_1/bias", "dense_2/kernel", "dense_2/bias"]);
         global::System.Span<float> p = _parameters;
-        global::Gen.Initializers.GlorotUniform(p.Slice(Layer0Kernel, 640), 10, 64, unchecked((ulong)seed), stream: 0);
-        global::Gen.Initializers.GlorotUniform(p.Slice(Layer1Kernel, 2048), 64, 32, unchecked((ulong)seed), stream: 1);
-        global::Gen.Initializers.GlorotUniform(p.Slice(Layer2Kernel, 32), 32, 1, unchecked((ulong)seed), stream: 2);
+        global::Gen.Initializers.GlorotUniform(p.Slice(DenseKernel, 640), 10, 64, unchecked((ulong)seed), stream: 0);
+        global::Gen.Initializers.GlorotUniform(p.Slice(Dense1Kernel, 2048), 64, 32, unchecked((ulong)seed), stream: 1);
+        global::Gen.Initializers.GlorotUniform(p.Slice(Dense2Kernel, 32), 32, 1, unchecked((ulong)seed), stream: 2);
     }
 
     /// <summary>Trains the model (Keras's <c>fit</c>); returns the per-epoch loss and metrics.</summary>
@@ -91,12 +89,12 @@ partial class Regressor : global::Gen.IModel
 
     private static readonly global::Gen.Checkpoints.WeightTensor[] WeightTensors =
     [
-        new("dense/kernel", Layer0Kernel, [10, 64]),
-        new("dense/bias", Layer0Bias, [64]),
-        new("dense_1/kernel", Layer1Kernel, [64, 32]),
-        new("dense_1/bias", Layer1Bias, [32]),
-        new("dense_2/kernel", Layer2Kernel, [32, 1]),
-        new("dense_2/bias", Layer2Bias, [1]),
+        new("dense/kernel", DenseKernel, [10, 64]),
+        new("dense/bias", DenseBias, [64]),
+        new("dense_1/kernel", Dense1Kernel, [64, 32]),
+        new("dense_1/bias", Dense1Bias, [32]),
+        new("dense_2/kernel", Dense2Kernel, [32, 1]),
+        new("dense_2/bias", Dense2Bias, [1]),
     ];
 
     /// <summary>A table of the layers, their output shapes and parameter counts, as Keras's <c>summary()</c>.</summary>
@@ -119,23 +117,25 @@ partial class Regressor : global::Gen.IModel
     /// <inheritdoc/>
     public global::System.Span<float> Gradients => _gradients;
     /// <inheritdoc/>
-    public global::System.ReadOnlySpan<float> Output => new(_activations, _batch * Layer2Z, _batch * OutputSize);
+    public global::System.ReadOnlySpan<float> Output => new(_arenas.Activations, _arenas.Capacity * Dense2Z, _batch * OutputSize);
     /// <inheritdoc/>
     public global::Gen.Metric[] CreateMetrics() => [new global::Gen.MeanAbsoluteErrorMetric()];
 
     /// <inheritdoc/>
     public void Forward(global::System.ReadOnlySpan<float> x, int batch)
     {
-        CheckBatch(x, default, default, batch, checkTargets: false);
+        global::Gen.BatchArenas.CheckBatch(x, default, default, batch, InputSize, TargetSize, checkTargets: false);
         Run(x, batch);
     }
 
     /// <inheritdoc/>
     public float ComputeGradients(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y, global::System.ReadOnlySpan<float> sampleWeight, int batch)
     {
-        CheckBatch(x, y, sampleWeight, batch, checkTargets: true);
+        global::Gen.BatchArenas.CheckBatch(x, y, sampleWeight, batch, InputSize, TargetSize, checkTargets: true);
         Run(x, batch);
-        var dOutput = new global::System.Span<float>(_deltas, batch * Layer2Grad, batch * OutputSize);
+        int capacity = _arenas.Capacity;
+        global::System.Span<float> d = _arenas.Deltas;
+        var dOutput = d.Slice(capacity * Dense2Grad, batch * OutputSize);
         float loss = Loss.Compute(Output, y, sampleWeight, batch, dOutput);
         Backward(x, batch);
         return loss;
@@ -145,77 +145,61 @@ partial class Regressor : global::Gen.IModel
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Run(global::System.ReadOnlySpan<float> x, int batch)
     {
-        EnsureCapacity(batch);
+        _arenas.Ensure(batch);
+        int capacity = _arenas.Capacity;
         global::System.ReadOnlySpan<float> p = _parameters;
-        global::System.Span<float> s = _activations;
+        global::System.Span<float> s = _arenas.Activations;
 
-        // dense: x (B, 10) -> z0 = x @ W + b (B, 64) -> a0 = relu(z0)
-        var z0 = s.Slice(batch * Layer0Z, batch * 64);
-        global::Gen.Cpu.Dense.Forward(x, p.Slice(Layer0Kernel, 640), p.Slice(Layer0Bias, 64), z0, batch, 10, 64);
-        var a0 = s.Slice(batch * Layer0A, batch * 64);
-        global::Gen.Cpu.Activations.Relu.Forward(z0, a0, 64);
+        // dense: x (B, 10) -> denseZ = x @ W + b (B, 64) -> denseA = relu(denseZ)
+        var denseZ = s.Slice(capacity * DenseZ, batch * 64);
+        global::Gen.Cpu.Dense.Forward(x, p.Slice(DenseKernel, 640), p.Slice(DenseBias, 64), denseZ, batch, 10, 64);
+        var denseA = s.Slice(capacity * DenseA, batch * 64);
+        global::Gen.Cpu.Activations.Relu.Forward(denseZ, denseA, 64);
 
-        // dense_1: a0 (B, 64) -> z1 = a0 @ W + b (B, 32) -> a1 = relu(z1)
-        var z1 = s.Slice(batch * Layer1Z, batch * 32);
-        global::Gen.Cpu.Dense.Forward(a0, p.Slice(Layer1Kernel, 2048), p.Slice(Layer1Bias, 32), z1, batch, 64, 32);
-        var a1 = s.Slice(batch * Layer1A, batch * 32);
-        global::Gen.Cpu.Activations.Relu.Forward(z1, a1, 32);
+        // dense_1: denseA (B, 64) -> dense1Z = denseA @ W + b (B, 32) -> dense1A = relu(dense1Z)
+        var dense1Z = s.Slice(capacity * Dense1Z, batch * 32);
+        global::Gen.Cpu.Dense.Forward(denseA, p.Slice(Dense1Kernel, 2048), p.Slice(Dense1Bias, 32), dense1Z, batch, 64, 32);
+        var dense1A = s.Slice(capacity * Dense1A, batch * 32);
+        global::Gen.Cpu.Activations.Relu.Forward(dense1Z, dense1A, 32);
 
-        // dense_2: a1 (B, 32) -> z2 = a1 @ W + b (B, 1)
-        var z2 = s.Slice(batch * Layer2Z, batch * 1);
-        global::Gen.Cpu.Dense.Forward(a1, p.Slice(Layer2Kernel, 32), p.Slice(Layer2Bias, 1), z2, batch, 32, 1);
+        // dense_2: dense1A (B, 32) -> dense2Z = dense1A @ W + b (B, 1)
+        var dense2Z = s.Slice(capacity * Dense2Z, batch * 1);
+        global::Gen.Cpu.Dense.Forward(dense1A, p.Slice(Dense2Kernel, 32), p.Slice(Dense2Bias, 1), dense2Z, batch, 32, 1);
         _batch = batch;
     }
 
     /// <summary>
-    /// The backward pass, the forward in reverse: on entry the gradient arena holds dLoss/d(output) of each output;
+    /// The backward pass, the forward in reverse: on entry the delta arena holds dLoss/d(output) of each output;
     /// fills the parameters' gradients. Each layer turns the gradient of its output into its parameters' gradients
     /// and its inputs' gradients; an output read by several layers gets the sum of their gradients.
     /// </summary>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Backward(global::System.ReadOnlySpan<float> x, int batch)
     {
+        int capacity = _arenas.Capacity;
         global::System.ReadOnlySpan<float> p = _parameters;
-        global::System.ReadOnlySpan<float> s = _activations;
+        global::System.Span<float> s = _arenas.Activations;
         global::System.Span<float> g = _gradients;
-        global::System.Span<float> d = _deltas;
+        global::System.Span<float> d = _arenas.Deltas;
 
-        // dense_2: d2 holds dLoss/d(output) (B, 1)
-        var d2 = d.Slice(batch * Layer2Grad, batch * 1);
-        global::Gen.Cpu.Dense.BackwardParameters(s.Slice(batch * Layer1A, batch * 32), d2, g.Slice(Layer2Kernel, 32), g.Slice(Layer2Bias, 1), batch, 32, 1);
-        global::Gen.Cpu.Dense.BackwardInput(d2, p.Slice(Layer2Kernel, 32), d.Slice(batch * Layer1Grad, batch * 32), batch, 32, 1);
+        // dense_2: dense2Grad holds dLoss/d(output) (B, 1)
+        var dense2Grad = d.Slice(capacity * Dense2Grad, batch * 1);
+        // dense_2: dW = xᵀ·dz, db = Σ dz, dx = dz·Wᵀ
+        global::Gen.Cpu.Dense.BackwardParameters(s.Slice(capacity * Dense1A, batch * 32), dense2Grad, g.Slice(Dense2Kernel, 32), g.Slice(Dense2Bias, 1), batch, 32, 1);
+        global::Gen.Cpu.Dense.BackwardInput(dense2Grad, p.Slice(Dense2Kernel, 32), d.Slice(capacity * Dense1Grad, batch * 32), batch, 32, 1);
 
-        // dense_1: d1 holds dLoss/d(output) (B, 32)
-        var d1 = d.Slice(batch * Layer1Grad, batch * 32);
-        global::Gen.Cpu.Activations.Relu.Backward(s.Slice(batch * Layer1Z, batch * 32), s.Slice(batch * Layer1A, batch * 32), d1, d1, 32); // in place: now dLoss/dz
-        global::Gen.Cpu.Dense.BackwardParameters(s.Slice(batch * Layer0A, batch * 64), d1, g.Slice(Layer1Kernel, 2048), g.Slice(Layer1Bias, 32), batch, 64, 32);
-        global::Gen.Cpu.Dense.BackwardInput(d1, p.Slice(Layer1Kernel, 2048), d.Slice(batch * Layer0Grad, batch * 64), batch, 64, 32);
+        // dense_1: dense1Grad holds dLoss/d(output) (B, 32)
+        var dense1Grad = d.Slice(capacity * Dense1Grad, batch * 32);
+        // dense_1: dW = xᵀ·dz, db = Σ dz, dx = dz·Wᵀ, dz = relu′(z)·dense1Grad
+        global::Gen.Cpu.Activations.Relu.Backward(s.Slice(capacity * Dense1Z, batch * 32), s.Slice(capacity * Dense1A, batch * 32), dense1Grad, dense1Grad, 32); // in place: now dLoss/dz
+        global::Gen.Cpu.Dense.BackwardParameters(s.Slice(capacity * DenseA, batch * 64), dense1Grad, g.Slice(Dense1Kernel, 2048), g.Slice(Dense1Bias, 32), batch, 64, 32);
+        global::Gen.Cpu.Dense.BackwardInput(dense1Grad, p.Slice(Dense1Kernel, 2048), d.Slice(capacity * DenseGrad, batch * 64), batch, 64, 32);
 
-        // dense: d0 holds dLoss/d(output) (B, 64)
-        var d0 = d.Slice(batch * Layer0Grad, batch * 64);
-        global::Gen.Cpu.Activations.Relu.Backward(s.Slice(batch * Layer0Z, batch * 64), s.Slice(batch * Layer0A, batch * 64), d0, d0, 64); // in place: now dLoss/dz
-        global::Gen.Cpu.Dense.BackwardParameters(x, d0, g.Slice(Layer0Kernel, 640), g.Slice(Layer0Bias, 64), batch, 10, 64);
-    }
-
-    /// <summary>Grows the arenas for a larger batch; the only allocation after construction.</summary>
-    private void EnsureCapacity(int batch)
-    {
-        if (batch <= _capacity) return;
-        _activations = new float[checked(batch * ActivationWidth)];
-        _deltas = new float[checked(batch * GradientWidth)];
-        _capacity = batch;
-    }
-
-    private void CheckBatch(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y, global::System.ReadOnlySpan<float> sampleWeight, int batch, bool checkTargets)
-    {
-        if (batch <= 0) throw new global::System.ArgumentOutOfRangeException(nameof(batch), batch, "Expected a batch of at least one sample.");
-        if (x.Length != batch * InputSize)
-            throw new global::System.ArgumentException($"Expected x to hold {batch} × 10 = {batch * InputSize} floats; got {x.Length}.", nameof(x));
-        if (!checkTargets) return;
-        if (y.Length != batch * TargetSize)
-            throw new global::System.ArgumentException($"Expected y to hold {batch} × 1 = {batch * TargetSize} floats; got {y.Length}.", nameof(y));
-        if (!sampleWeight.IsEmpty && sampleWeight.Length != batch)
-            throw new global::System.ArgumentException($"Expected one sample weight per sample ({batch}); got {sampleWeight.Length}.", nameof(sampleWeight));
+        // dense: denseGrad holds dLoss/d(output) (B, 64)
+        var denseGrad = d.Slice(capacity * DenseGrad, batch * 64);
+        // dense: dW = xᵀ·dz, db = Σ dz, dx = dz·Wᵀ, dz = relu′(z)·denseGrad
+        global::Gen.Cpu.Activations.Relu.Backward(s.Slice(capacity * DenseZ, batch * 64), s.Slice(capacity * DenseA, batch * 64), denseGrad, denseGrad, 64); // in place: now dLoss/dz
+        global::Gen.Cpu.Dense.BackwardParameters(x, denseGrad, g.Slice(DenseKernel, 640), g.Slice(DenseBias, 64), batch, 10, 64);
     }
 
     /// <summary>The loss and each metric of an evaluation, by name.</summary>

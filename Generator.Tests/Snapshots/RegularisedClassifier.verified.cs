@@ -9,64 +9,62 @@ namespace Samples.Classifier;
 /// </summary>
 partial class RegularisedClassifier : global::Gen.IModel
 {
-    // Parameter arena: every weight in one buffer, layer by layer, kernel (inputs, units) then bias.
-    private const int Layer0Kernel = 0; // dense kernel (784, 256)
-    private const int Layer0Bias = 200704; // dense bias (256)
-    private const int Layer1Kernel = 200960; // batch_normalization gamma (256)
-    private const int Layer1Bias = 201216; // batch_normalization beta (256)
-    private const int Layer3Kernel = 201472; // dense_1 kernel (256, 128)
-    private const int Layer3Bias = 234240; // dense_1 bias (128)
-    private const int Layer4Kernel = 234368; // batch_normalization_1 gamma (128)
-    private const int Layer6Kernel = 234496; // dense_2 kernel (128, 64)
-    private const int Layer6Bias = 242688; // dense_2 bias (64)
-    private const int Layer7Kernel = 242752; // dense_3 kernel (64, 10)
-    private const int Layer7Bias = 243392; // dense_3 bias (10)
+    // Parameter arena: every weight in one buffer, layer by layer, kernel (inputs, units) then bias; gradients at the same offsets.
+    private const int DenseKernel = 0; // dense kernel (784, 256)
+    private const int DenseBias = 200704; // dense bias (256)
+    private const int BatchNormalizationKernel = 200960; // batch_normalization gamma (256)
+    private const int BatchNormalizationBias = 201216; // batch_normalization beta (256)
+    private const int Dense1Kernel = 201472; // dense_1 kernel (256, 128)
+    private const int Dense1Bias = 234240; // dense_1 bias (128)
+    private const int BatchNormalization1Kernel = 234368; // batch_normalization_1 gamma (128)
+    private const int Dense2Kernel = 234496; // dense_2 kernel (128, 64)
+    private const int Dense2Bias = 242688; // dense_2 bias (64)
+    private const int Dense3Kernel = 242752; // dense_3 kernel (64, 10)
+    private const int Dense3Bias = 243392; // dense_3 bias (10)
     private const int ParameterCount = 243402;
 
-    // Activation arena: for a batch of B samples, the tensor at offset k per sample takes B × width floats from B × k.
-    private const int Layer0Z = 0; // dense x @ W + b (B, 256)
-    private const int Layer0A = 256; // dense relu (B, 256)
-    private const int Layer1Z = 512; // batch_normalization normalised (B, 256)
-    private const int Layer2Z = 768; // dropout after dropout (B, 256)
-    private const int Layer2Mask = 1024; // dropout mask: 0 or 1/(1 − rate) (B, 256)
-    private const int Layer3Z = 1280; // dense_1 x @ W + b (B, 128)
-    private const int Layer3A = 1408; // dense_1 relu (B, 128)
-    private const int Layer4Z = 1536; // batch_normalization_1 normalised (B, 128)
-    private const int Layer5Z = 1664; // dropout_1 after dropout (B, 128)
-    private const int Layer5Mask = 1792; // dropout_1 mask: 0 or 1/(1 − rate) (B, 128)
-    private const int Layer6Z = 1920; // dense_2 x @ W + b (B, 64)
-    private const int Layer6A = 1984; // dense_2 relu (B, 64)
-    private const int Layer7Z = 2048; // dense_3 x @ W + b (B, 10)
-    private const int ActivationWidth = 2058;
+    // Activation arena, laid out for the batch capacity C: the tensor at offset k per sample takes B × width floats from C × k.
+    private const int DenseZ = 0; // dense x @ W + b (B, 256)
+    private const int DenseA = 256; // dense relu (B, 256)
+    private const int BatchNormalizationZ = 512; // batch_normalization normalised (B, 256)
+    private const int BatchNormalizationCache = 768; // batch_normalization x̂ and 1/√(σ² + ε) of the last training batch (Cpu.BatchNorm.CacheSize)
+    private const int DropoutZ = 1280; // dropout after dropout (B, 256)
+    private const int DropoutMask = 1536; // dropout mask: 0 or 1/(1 − rate) (B, 256)
+    private const int Dense1Z = 1792; // dense_1 x @ W + b (B, 128)
+    private const int Dense1A = 1920; // dense_1 relu (B, 128)
+    private const int BatchNormalization1Z = 2048; // batch_normalization_1 normalised (B, 128)
+    private const int BatchNormalization1Cache = 2176; // batch_normalization_1 x̂ and 1/√(σ² + ε) of the last training batch (Cpu.BatchNorm.CacheSize)
+    private const int Dropout1Z = 2432; // dropout_1 after dropout (B, 128)
+    private const int Dropout1Mask = 2560; // dropout_1 mask: 0 or 1/(1 − rate) (B, 128)
+    private const int Dense2Z = 2688; // dense_2 x @ W + b (B, 64)
+    private const int Dense2A = 2752; // dense_2 relu (B, 64)
+    private const int Dense3Z = 2816; // dense_3 x @ W + b (B, 10)
+    private const int ActivationWidth = 2826;
 
-    // Gradient arena, laid out as the activations: dLoss/d(output) of each layer.
-    private const int Layer0Grad = 0; // dense (B, 256)
-    private const int Layer1Grad = 256; // batch_normalization (B, 256)
-    private const int Layer2Grad = 512; // dropout (B, 256)
-    private const int Layer3Grad = 768; // dense_1 (B, 128)
-    private const int Layer4Grad = 896; // batch_normalization_1 (B, 128)
-    private const int Layer5Grad = 1024; // dropout_1 (B, 128)
-    private const int Layer6Grad = 1152; // dense_2 (B, 64)
-    private const int Layer7Grad = 1216; // dense_3 (B, 10)
-    private const int GradientWidth = 1226;
+    // Delta arena, laid out as the activations: dLoss/d(output) of each layer.
+    private const int DenseGrad = 0; // dense (B, 256)
+    private const int BatchNormalizationGrad = 256; // batch_normalization (B, 256)
+    private const int DropoutGrad = 512; // dropout (B, 256)
+    private const int Dense1Grad = 768; // dense_1 (B, 128)
+    private const int BatchNormalization1Grad = 896; // batch_normalization_1 (B, 128)
+    private const int Dropout1Grad = 1024; // dropout_1 (B, 128)
+    private const int Dense2Grad = 1152; // dense_2 (B, 64)
+    private const int Dense3Grad = 1216; // dense_3 (B, 10)
+    private const int DeltaWidth = 1226;
 
     // State arena: what training updates but the optimizer does not (BatchNormalization's moving statistics).
-    private const int Layer1MovingMean = 0; // batch_normalization moving_mean (256)
-    private const int Layer1MovingVariance = 256; // batch_normalization moving_variance (256)
-    private const int Layer4MovingMean = 512; // batch_normalization_1 moving_mean (128)
-    private const int Layer4MovingVariance = 640; // batch_normalization_1 moving_variance (128)
+    private const int BatchNormalizationMovingMean = 0; // batch_normalization moving_mean (256)
+    private const int BatchNormalizationMovingVariance = 256; // batch_normalization moving_variance (256)
+    private const int BatchNormalization1MovingMean = 512; // batch_normalization_1 moving_mean (128)
+    private const int BatchNormalization1MovingVariance = 640; // batch_normalization_1 moving_variance (128)
     private const int StateCount = 768;
 
     private readonly float[] _parameters = new float[ParameterCount];
     private readonly float[] _gradients = new float[ParameterCount];
     private readonly float[] _state = new float[StateCount];
-    private float[] _activations = [];
-    private float[] _deltas = [];
-    private float[] _layer1Cache = []; // batch_normalization: x̂ and 1/√(σ² + ε) of the last training batch
-    private float[] _layer4Cache = []; // batch_normalization_1: x̂ and 1/√(σ² + ε) of the last training batch
+    private readonly global::Gen.BatchArenas _arenas = new(ActivationWidth, DeltaWidth);
     private readonly ulong _seed;
     private long _trainingStep; // counts training forward passes: the dropout masks' counter
-    private int _capacity;
     private int _batch;
 
     /// <summary>Creates the model: Glorot-uniform kernels drawn from <paramref name="seed"/>, zero biases; the seed also keys the dropout masks.</summary>
@@ -75,14 +73,15 @@ partial class RegularisedClassifier : global::Gen.IModel
         Optimizer = new global::Gen.AdamW(learningRate: 0.001f, weightDecay: 0.004f, beta1: 0.9f, beta2: 0.999f, epsilon: 1E-07f, amsgrad: false) { GlobalClipNorm = 1f };
         Optimizer.DefineTensors([200704, 256, 256, 256, 32768, 128, 128, 8192, 64, 640, 10], ["dense/kernel", "dense/bias", "batch_normalization/gamma", "batch_normalization/beta", "dense_1/kernel", "dense_1/bias", "batch_normalization_1/gamma", "dense_2/kernel", "dense_2/bias", "dense_3/kernel", "dense_3/bias"]);
         global::System.Span<float> p = _parameters;
-        global::Gen.Initializers.GlorotUniform(p.Slice(Layer0Kernel, 200704), 784, 256, unchecked((ulong)seed), stream: 0);
-        p.Slice(Layer1Kernel, 256).Fill(1f); // batch_normalization gamma
-        new global::System.Span<float>(_state, Layer1MovingVariance, 256).Fill(1f); // batch_normalization moving_variance
-        global::Gen.Initializers.GlorotUniform(p.Slice(Layer3Kernel, 32768), 256, 128, unchecked((ulong)seed), stream: 3);
-        p.Slice(Layer4Kernel, 128).Fill(1f); // batch_normalization_1 gamma
-        new global::System.Span<float>(_state, Layer4MovingVariance, 128).Fill(1f); // batch_normalization_1 moving_variance
-        global::Gen.Initializers.GlorotUniform(p.Slice(Layer6Kernel, 8192), 128, 64, unchecked((ulong)seed), stream: 6);
-        global::Gen.Initializers.GlorotUniform(p.Slice(Layer7Kernel, 640), 64, 10, unchecked((ulong)seed), stream: 7);
+        global::System.Span<float> state = _state;
+        global::Gen.Initializers.GlorotUniform(p.Slice(DenseKernel, 200704), 784, 256, unchecked((ulong)seed), stream: 0);
+        p.Slice(BatchNormalizationKernel, 256).Fill(1f); // batch_normalization gamma
+        state.Slice(BatchNormalizationMovingVariance, 256).Fill(1f); // batch_normalization moving_variance
+        global::Gen.Initializers.GlorotUniform(p.Slice(Dense1Kernel, 32768), 256, 128, unchecked((ulong)seed), stream: 3);
+        p.Slice(BatchNormalization1Kernel, 128).Fill(1f); // batch_normalization_1 gamma
+        state.Slice(BatchNormalization1MovingVariance, 128).Fill(1f); // batch_normalization_1 moving_variance
+        global::Gen.Initializers.GlorotUniform(p.Slice(Dense2Kernel, 8192), 128, 64, unchecked((ulong)seed), stream: 6);
+        global::Gen.Initializers.GlorotUniform(p.Slice(Dense3Kernel, 640), 64, 10, unchecked((ulong)seed), stream: 7);
         _seed = unchecked((ulong)seed);
     }
 
@@ -127,21 +126,21 @@ partial class RegularisedClassifier : global::Gen.IModel
 
     private static readonly global::Gen.Checkpoints.WeightTensor[] WeightTensors =
     [
-        new("dense/kernel", Layer0Kernel, [784, 256]),
-        new("dense/bias", Layer0Bias, [256]),
-        new("batch_normalization/gamma", Layer1Kernel, [256]),
-        new("batch_normalization/beta", Layer1Bias, [256]),
-        new("batch_normalization/moving_mean", Layer1MovingMean, [256], IsState: true),
-        new("batch_normalization/moving_variance", Layer1MovingVariance, [256], IsState: true),
-        new("dense_1/kernel", Layer3Kernel, [256, 128]),
-        new("dense_1/bias", Layer3Bias, [128]),
-        new("batch_normalization_1/gamma", Layer4Kernel, [128]),
-        new("batch_normalization_1/moving_mean", Layer4MovingMean, [128], IsState: true),
-        new("batch_normalization_1/moving_variance", Layer4MovingVariance, [128], IsState: true),
-        new("dense_2/kernel", Layer6Kernel, [128, 64]),
-        new("dense_2/bias", Layer6Bias, [64]),
-        new("dense_3/kernel", Layer7Kernel, [64, 10]),
-        new("dense_3/bias", Layer7Bias, [10]),
+        new("dense/kernel", DenseKernel, [784, 256]),
+        new("dense/bias", DenseBias, [256]),
+        new("batch_normalization/gamma", BatchNormalizationKernel, [256]),
+        new("batch_normalization/beta", BatchNormalizationBias, [256]),
+        new("batch_normalization/moving_mean", BatchNormalizationMovingMean, [256], IsState: true),
+        new("batch_normalization/moving_variance", BatchNormalizationMovingVariance, [256], IsState: true),
+        new("dense_1/kernel", Dense1Kernel, [256, 128]),
+        new("dense_1/bias", Dense1Bias, [128]),
+        new("batch_normalization_1/gamma", BatchNormalization1Kernel, [128]),
+        new("batch_normalization_1/moving_mean", BatchNormalization1MovingMean, [128], IsState: true),
+        new("batch_normalization_1/moving_variance", BatchNormalization1MovingVariance, [128], IsState: true),
+        new("dense_2/kernel", Dense2Kernel, [128, 64]),
+        new("dense_2/bias", Dense2Bias, [64]),
+        new("dense_3/kernel", Dense3Kernel, [64, 10]),
+        new("dense_3/bias", Dense3Bias, [10]),
     ];
 
     /// <summary>A table of the layers, their output shapes and parameter counts, as Keras's <c>summary()</c>.</summary>
@@ -166,23 +165,25 @@ partial class RegularisedClassifier : global::Gen.IModel
     /// <summary>What training updates but the optimizer does not: each BatchNormalization's moving mean, then moving variance.</summary>
     public global::System.Span<float> State => _state;
     /// <inheritdoc/>
-    public global::System.ReadOnlySpan<float> Output => new(_activations, _batch * Layer7Z, _batch * OutputSize);
+    public global::System.ReadOnlySpan<float> Output => new(_arenas.Activations, _arenas.Capacity * Dense3Z, _batch * OutputSize);
     /// <inheritdoc/>
     public global::Gen.Metric[] CreateMetrics() => [new global::Gen.SparseCategoricalAccuracyMetric(), new global::Gen.SparseTopKCategoricalAccuracyMetric(k: 3)];
 
     /// <inheritdoc/>
     public void Forward(global::System.ReadOnlySpan<float> x, int batch)
     {
-        CheckBatch(x, default, default, batch, checkTargets: false);
+        global::Gen.BatchArenas.CheckBatch(x, default, default, batch, InputSize, TargetSize, checkTargets: false);
         Run(x, batch, training: false);
     }
 
     /// <inheritdoc/>
     public float ComputeGradients(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y, global::System.ReadOnlySpan<float> sampleWeight, int batch)
     {
-        CheckBatch(x, y, sampleWeight, batch, checkTargets: true);
+        global::Gen.BatchArenas.CheckBatch(x, y, sampleWeight, batch, InputSize, TargetSize, checkTargets: true);
         Run(x, batch, training: true);
-        var dOutput = new global::System.Span<float>(_deltas, batch * Layer7Grad, batch * OutputSize);
+        int capacity = _arenas.Capacity;
+        global::System.Span<float> d = _arenas.Deltas;
+        var dOutput = d.Slice(capacity * Dense3Grad, batch * OutputSize);
         float loss = Loss.Compute(Output, y, sampleWeight, batch, dOutput);
         Backward(x, batch);
         _trainingStep++;
@@ -193,130 +194,115 @@ partial class RegularisedClassifier : global::Gen.IModel
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Run(global::System.ReadOnlySpan<float> x, int batch, bool training)
     {
-        EnsureCapacity(batch);
+        _arenas.Ensure(batch);
+        int capacity = _arenas.Capacity;
         global::System.ReadOnlySpan<float> p = _parameters;
-        global::System.Span<float> s = _activations;
+        global::System.Span<float> s = _arenas.Activations;
         global::System.Span<float> state = _state;
 
-        // dense: x (B, 784) -> z0 = x @ W + b (B, 256) -> a0 = relu(z0)
-        var z0 = s.Slice(batch * Layer0Z, batch * 256);
-        global::Gen.Cpu.Dense.Forward(x, p.Slice(Layer0Kernel, 200704), p.Slice(Layer0Bias, 256), z0, batch, 784, 256);
-        var a0 = s.Slice(batch * Layer0A, batch * 256);
-        global::Gen.Cpu.Activations.Relu.Forward(z0, a0, 256);
+        // dense: x (B, 784) -> denseZ = x @ W + b (B, 256) -> denseA = relu(denseZ)
+        var denseZ = s.Slice(capacity * DenseZ, batch * 256);
+        global::Gen.Cpu.Dense.Forward(x, p.Slice(DenseKernel, 200704), p.Slice(DenseBias, 256), denseZ, batch, 784, 256);
+        var denseA = s.Slice(capacity * DenseA, batch * 256);
+        global::Gen.Cpu.Activations.Relu.Forward(denseZ, denseA, 256);
 
-        // batch_normalization: a0 (B, 256) -> z1 = (x − μ)/√(σ² + 0.001)·γ + β over the last axis, batch statistics in training, moving ones in inference
-        var z1 = s.Slice(batch * Layer1Z, batch * 256);
+        // batch_normalization: denseA (B, 256) -> batchNormalizationZ = (x − μ)/√(σ² + 0.001)·γ + β over the last axis, batch statistics in training, moving ones in inference
+        var batchNormalizationZ = s.Slice(capacity * BatchNormalizationZ, batch * 256);
         if (training)
-            global::Gen.Cpu.BatchNorm.TrainingForward(a0, p.Slice(Layer1Kernel, 256), p.Slice(Layer1Bias, 256), state.Slice(Layer1MovingMean, 256), state.Slice(Layer1MovingVariance, 256), z1, _layer1Cache, batch, 256, momentum: 0.99f, epsilon: 0.001f);
+            global::Gen.Cpu.BatchNorm.TrainingForward(denseA, p.Slice(BatchNormalizationKernel, 256), p.Slice(BatchNormalizationBias, 256), state.Slice(BatchNormalizationMovingMean, 256), state.Slice(BatchNormalizationMovingVariance, 256), batchNormalizationZ, s.Slice(capacity * BatchNormalizationCache, global::Gen.Cpu.BatchNorm.CacheSize(batch, 256)), batch, 256, momentum: 0.99f, epsilon: 0.001f);
         else
-            global::Gen.Cpu.BatchNorm.InferenceForward(a0, p.Slice(Layer1Kernel, 256), p.Slice(Layer1Bias, 256), state.Slice(Layer1MovingMean, 256), state.Slice(Layer1MovingVariance, 256), z1, batch, 256, epsilon: 0.001f);
+            global::Gen.Cpu.BatchNorm.InferenceForward(denseA, p.Slice(BatchNormalizationKernel, 256), p.Slice(BatchNormalizationBias, 256), state.Slice(BatchNormalizationMovingMean, 256), state.Slice(BatchNormalizationMovingVariance, 256), batchNormalizationZ, batch, 256, epsilon: 0.001f);
 
-        // dropout: z1 (B, 256) -> z2 = z1·mask, mask 0 with probability 0.3 else 1/(1 − rate), in training only
-        var z2 = s.Slice(batch * Layer2Z, batch * 256);
-        global::Gen.Cpu.Dropout.Forward(z1, z2, s.Slice(batch * Layer2Mask, batch * 256), 0.3f, _seed, _trainingStep, layerIndex: 2, training);
+        // dropout: batchNormalizationZ (B, 256) -> dropoutZ = batchNormalizationZ·mask, mask 0 with probability 0.3 else 1/(1 − rate), in training only
+        var dropoutZ = s.Slice(capacity * DropoutZ, batch * 256);
+        global::Gen.Cpu.Dropout.Forward(batchNormalizationZ, dropoutZ, s.Slice(capacity * DropoutMask, batch * 256), 0.3f, _seed, _trainingStep, layerIndex: 2, training);
 
-        // dense_1: z2 (B, 256) -> z3 = z2 @ W + b (B, 128) -> a3 = relu(z3)
-        var z3 = s.Slice(batch * Layer3Z, batch * 128);
-        global::Gen.Cpu.Dense.Forward(z2, p.Slice(Layer3Kernel, 32768), p.Slice(Layer3Bias, 128), z3, batch, 256, 128);
-        var a3 = s.Slice(batch * Layer3A, batch * 128);
-        global::Gen.Cpu.Activations.Relu.Forward(z3, a3, 128);
+        // dense_1: dropoutZ (B, 256) -> dense1Z = dropoutZ @ W + b (B, 128) -> dense1A = relu(dense1Z)
+        var dense1Z = s.Slice(capacity * Dense1Z, batch * 128);
+        global::Gen.Cpu.Dense.Forward(dropoutZ, p.Slice(Dense1Kernel, 32768), p.Slice(Dense1Bias, 128), dense1Z, batch, 256, 128);
+        var dense1A = s.Slice(capacity * Dense1A, batch * 128);
+        global::Gen.Cpu.Activations.Relu.Forward(dense1Z, dense1A, 128);
 
-        // batch_normalization_1: a3 (B, 128) -> z4 = (x − μ)/√(σ² + 0.001)·γ + β over the last axis, batch statistics in training, moving ones in inference
-        var z4 = s.Slice(batch * Layer4Z, batch * 128);
+        // batch_normalization_1: dense1A (B, 128) -> batchNormalization1Z = (x − μ)/√(σ² + 0.001)·γ + β over the last axis, batch statistics in training, moving ones in inference
+        var batchNormalization1Z = s.Slice(capacity * BatchNormalization1Z, batch * 128);
         if (training)
-            global::Gen.Cpu.BatchNorm.TrainingForward(a3, p.Slice(Layer4Kernel, 128), default, state.Slice(Layer4MovingMean, 128), state.Slice(Layer4MovingVariance, 128), z4, _layer4Cache, batch, 128, momentum: 0.99f, epsilon: 0.001f);
+            global::Gen.Cpu.BatchNorm.TrainingForward(dense1A, p.Slice(BatchNormalization1Kernel, 128), default, state.Slice(BatchNormalization1MovingMean, 128), state.Slice(BatchNormalization1MovingVariance, 128), batchNormalization1Z, s.Slice(capacity * BatchNormalization1Cache, global::Gen.Cpu.BatchNorm.CacheSize(batch, 128)), batch, 128, momentum: 0.99f, epsilon: 0.001f);
         else
-            global::Gen.Cpu.BatchNorm.InferenceForward(a3, p.Slice(Layer4Kernel, 128), default, state.Slice(Layer4MovingMean, 128), state.Slice(Layer4MovingVariance, 128), z4, batch, 128, epsilon: 0.001f);
+            global::Gen.Cpu.BatchNorm.InferenceForward(dense1A, p.Slice(BatchNormalization1Kernel, 128), default, state.Slice(BatchNormalization1MovingMean, 128), state.Slice(BatchNormalization1MovingVariance, 128), batchNormalization1Z, batch, 128, epsilon: 0.001f);
 
-        // dropout_1: z4 (B, 128) -> z5 = z4·mask, mask 0 with probability 0.2 else 1/(1 − rate), in training only
-        var z5 = s.Slice(batch * Layer5Z, batch * 128);
-        global::Gen.Cpu.Dropout.Forward(z4, z5, s.Slice(batch * Layer5Mask, batch * 128), 0.2f, _seed, _trainingStep, layerIndex: 5, training);
+        // dropout_1: batchNormalization1Z (B, 128) -> dropout1Z = batchNormalization1Z·mask, mask 0 with probability 0.2 else 1/(1 − rate), in training only
+        var dropout1Z = s.Slice(capacity * Dropout1Z, batch * 128);
+        global::Gen.Cpu.Dropout.Forward(batchNormalization1Z, dropout1Z, s.Slice(capacity * Dropout1Mask, batch * 128), 0.2f, _seed, _trainingStep, layerIndex: 5, training);
 
-        // dense_2: z5 (B, 128) -> z6 = z5 @ W + b (B, 64) -> a6 = relu(z6)
-        var z6 = s.Slice(batch * Layer6Z, batch * 64);
-        global::Gen.Cpu.Dense.Forward(z5, p.Slice(Layer6Kernel, 8192), p.Slice(Layer6Bias, 64), z6, batch, 128, 64);
-        var a6 = s.Slice(batch * Layer6A, batch * 64);
-        global::Gen.Cpu.Activations.Relu.Forward(z6, a6, 64);
+        // dense_2: dropout1Z (B, 128) -> dense2Z = dropout1Z @ W + b (B, 64) -> dense2A = relu(dense2Z)
+        var dense2Z = s.Slice(capacity * Dense2Z, batch * 64);
+        global::Gen.Cpu.Dense.Forward(dropout1Z, p.Slice(Dense2Kernel, 8192), p.Slice(Dense2Bias, 64), dense2Z, batch, 128, 64);
+        var dense2A = s.Slice(capacity * Dense2A, batch * 64);
+        global::Gen.Cpu.Activations.Relu.Forward(dense2Z, dense2A, 64);
 
-        // dense_3: a6 (B, 64) -> z7 = a6 @ W + b (B, 10)
-        var z7 = s.Slice(batch * Layer7Z, batch * 10);
-        global::Gen.Cpu.Dense.Forward(a6, p.Slice(Layer7Kernel, 640), p.Slice(Layer7Bias, 10), z7, batch, 64, 10);
+        // dense_3: dense2A (B, 64) -> dense3Z = dense2A @ W + b (B, 10)
+        var dense3Z = s.Slice(capacity * Dense3Z, batch * 10);
+        global::Gen.Cpu.Dense.Forward(dense2A, p.Slice(Dense3Kernel, 640), p.Slice(Dense3Bias, 10), dense3Z, batch, 64, 10);
         _batch = batch;
     }
 
     /// <summary>
-    /// The backward pass, the forward in reverse: on entry the gradient arena holds dLoss/d(output) of each output;
+    /// The backward pass, the forward in reverse: on entry the delta arena holds dLoss/d(output) of each output;
     /// fills the parameters' gradients. Each layer turns the gradient of its output into its parameters' gradients
     /// and its inputs' gradients; an output read by several layers gets the sum of their gradients.
     /// </summary>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Backward(global::System.ReadOnlySpan<float> x, int batch)
     {
+        int capacity = _arenas.Capacity;
         global::System.ReadOnlySpan<float> p = _parameters;
-        global::System.ReadOnlySpan<float> s = _activations;
+        global::System.Span<float> s = _arenas.Activations;
         global::System.Span<float> g = _gradients;
-        global::System.Span<float> d = _deltas;
+        global::System.Span<float> d = _arenas.Deltas;
 
-        // dense_3: d7 holds dLoss/d(output) (B, 10)
-        var d7 = d.Slice(batch * Layer7Grad, batch * 10);
-        global::Gen.Cpu.Dense.BackwardParameters(s.Slice(batch * Layer6A, batch * 64), d7, g.Slice(Layer7Kernel, 640), g.Slice(Layer7Bias, 10), batch, 64, 10);
-        global::Gen.Cpu.Dense.BackwardInput(d7, p.Slice(Layer7Kernel, 640), d.Slice(batch * Layer6Grad, batch * 64), batch, 64, 10);
+        // dense_3: dense3Grad holds dLoss/d(output) (B, 10)
+        var dense3Grad = d.Slice(capacity * Dense3Grad, batch * 10);
+        // dense_3: dW = xᵀ·dz, db = Σ dz, dx = dz·Wᵀ
+        global::Gen.Cpu.Dense.BackwardParameters(s.Slice(capacity * Dense2A, batch * 64), dense3Grad, g.Slice(Dense3Kernel, 640), g.Slice(Dense3Bias, 10), batch, 64, 10);
+        global::Gen.Cpu.Dense.BackwardInput(dense3Grad, p.Slice(Dense3Kernel, 640), d.Slice(capacity * Dense2Grad, batch * 64), batch, 64, 10);
 
-        // dense_2: d6 holds dLoss/d(output) (B, 64)
-        var d6 = d.Slice(batch * Layer6Grad, batch * 64);
-        global::Gen.Cpu.Activations.Relu.Backward(s.Slice(batch * Layer6Z, batch * 64), s.Slice(batch * Layer6A, batch * 64), d6, d6, 64); // in place: now dLoss/dz
-        global::Gen.Cpu.Dense.BackwardParameters(s.Slice(batch * Layer5Z, batch * 128), d6, g.Slice(Layer6Kernel, 8192), g.Slice(Layer6Bias, 64), batch, 128, 64);
-        global::Gen.Cpu.Dense.BackwardInput(d6, p.Slice(Layer6Kernel, 8192), d.Slice(batch * Layer5Grad, batch * 128), batch, 128, 64);
+        // dense_2: dense2Grad holds dLoss/d(output) (B, 64)
+        var dense2Grad = d.Slice(capacity * Dense2Grad, batch * 64);
+        // dense_2: dW = xᵀ·dz, db = Σ dz, dx = dz·Wᵀ, dz = relu′(z)·dense2Grad
+        global::Gen.Cpu.Activations.Relu.Backward(s.Slice(capacity * Dense2Z, batch * 64), s.Slice(capacity * Dense2A, batch * 64), dense2Grad, dense2Grad, 64); // in place: now dLoss/dz
+        global::Gen.Cpu.Dense.BackwardParameters(s.Slice(capacity * Dropout1Z, batch * 128), dense2Grad, g.Slice(Dense2Kernel, 8192), g.Slice(Dense2Bias, 64), batch, 128, 64);
+        global::Gen.Cpu.Dense.BackwardInput(dense2Grad, p.Slice(Dense2Kernel, 8192), d.Slice(capacity * Dropout1Grad, batch * 128), batch, 128, 64);
 
-        // dropout_1: d5 holds dLoss/d(output) (B, 128)
-        var d5 = d.Slice(batch * Layer5Grad, batch * 128);
-        global::Gen.Cpu.Dropout.Backward(d5, s.Slice(batch * Layer5Mask, batch * 128), d.Slice(batch * Layer4Grad, batch * 128)); // mask·d5
+        // dropout_1: dropout1Grad holds dLoss/d(output) (B, 128)
+        var dropout1Grad = d.Slice(capacity * Dropout1Grad, batch * 128);
+        global::Gen.Cpu.Dropout.Backward(dropout1Grad, s.Slice(capacity * Dropout1Mask, batch * 128), d.Slice(capacity * BatchNormalization1Grad, batch * 128)); // dx = mask·dy
 
-        // batch_normalization_1: d4 holds dLoss/d(output) (B, 128)
-        var d4 = d.Slice(batch * Layer4Grad, batch * 128);
-        global::Gen.Cpu.BatchNorm.Backward(d4, p.Slice(Layer4Kernel, 128), _layer4Cache, d.Slice(batch * Layer3Grad, batch * 128), g.Slice(Layer4Kernel, 128), default, batch, 128);
+        // batch_normalization_1: batchNormalization1Grad holds dLoss/d(output) (B, 128)
+        var batchNormalization1Grad = d.Slice(capacity * BatchNormalization1Grad, batch * 128);
+        // batch_normalization_1: dγ = Σ dy·x̂, dβ = Σ dy, dx from the batch statistics
+        global::Gen.Cpu.BatchNorm.Backward(batchNormalization1Grad, p.Slice(BatchNormalization1Kernel, 128), s.Slice(capacity * BatchNormalization1Cache, global::Gen.Cpu.BatchNorm.CacheSize(batch, 128)), d.Slice(capacity * Dense1Grad, batch * 128), g.Slice(BatchNormalization1Kernel, 128), default, batch, 128);
 
-        // dense_1: d3 holds dLoss/d(output) (B, 128)
-        var d3 = d.Slice(batch * Layer3Grad, batch * 128);
-        global::Gen.Cpu.Activations.Relu.Backward(s.Slice(batch * Layer3Z, batch * 128), s.Slice(batch * Layer3A, batch * 128), d3, d3, 128); // in place: now dLoss/dz
-        global::Gen.Cpu.Dense.BackwardParameters(s.Slice(batch * Layer2Z, batch * 256), d3, g.Slice(Layer3Kernel, 32768), g.Slice(Layer3Bias, 128), batch, 256, 128);
-        global::Gen.Cpu.Dense.BackwardInput(d3, p.Slice(Layer3Kernel, 32768), d.Slice(batch * Layer2Grad, batch * 256), batch, 256, 128);
+        // dense_1: dense1Grad holds dLoss/d(output) (B, 128)
+        var dense1Grad = d.Slice(capacity * Dense1Grad, batch * 128);
+        // dense_1: dW = xᵀ·dz, db = Σ dz, dx = dz·Wᵀ, dz = relu′(z)·dense1Grad
+        global::Gen.Cpu.Activations.Relu.Backward(s.Slice(capacity * Dense1Z, batch * 128), s.Slice(capacity * Dense1A, batch * 128), dense1Grad, dense1Grad, 128); // in place: now dLoss/dz
+        global::Gen.Cpu.Dense.BackwardParameters(s.Slice(capacity * DropoutZ, batch * 256), dense1Grad, g.Slice(Dense1Kernel, 32768), g.Slice(Dense1Bias, 128), batch, 256, 128);
+        global::Gen.Cpu.Dense.BackwardInput(dense1Grad, p.Slice(Dense1Kernel, 32768), d.Slice(capacity * DropoutGrad, batch * 256), batch, 256, 128);
 
-        // dropout: d2 holds dLoss/d(output) (B, 256)
-        var d2 = d.Slice(batch * Layer2Grad, batch * 256);
-        global::Gen.Cpu.Dropout.Backward(d2, s.Slice(batch * Layer2Mask, batch * 256), d.Slice(batch * Layer1Grad, batch * 256)); // mask·d2
+        // dropout: dropoutGrad holds dLoss/d(output) (B, 256)
+        var dropoutGrad = d.Slice(capacity * DropoutGrad, batch * 256);
+        global::Gen.Cpu.Dropout.Backward(dropoutGrad, s.Slice(capacity * DropoutMask, batch * 256), d.Slice(capacity * BatchNormalizationGrad, batch * 256)); // dx = mask·dy
 
-        // batch_normalization: d1 holds dLoss/d(output) (B, 256)
-        var d1 = d.Slice(batch * Layer1Grad, batch * 256);
-        global::Gen.Cpu.BatchNorm.Backward(d1, p.Slice(Layer1Kernel, 256), _layer1Cache, d.Slice(batch * Layer0Grad, batch * 256), g.Slice(Layer1Kernel, 256), g.Slice(Layer1Bias, 256), batch, 256);
+        // batch_normalization: batchNormalizationGrad holds dLoss/d(output) (B, 256)
+        var batchNormalizationGrad = d.Slice(capacity * BatchNormalizationGrad, batch * 256);
+        // batch_normalization: dγ = Σ dy·x̂, dβ = Σ dy, dx from the batch statistics
+        global::Gen.Cpu.BatchNorm.Backward(batchNormalizationGrad, p.Slice(BatchNormalizationKernel, 256), s.Slice(capacity * BatchNormalizationCache, global::Gen.Cpu.BatchNorm.CacheSize(batch, 256)), d.Slice(capacity * DenseGrad, batch * 256), g.Slice(BatchNormalizationKernel, 256), g.Slice(BatchNormalizationBias, 256), batch, 256);
 
-        // dense: d0 holds dLoss/d(output) (B, 256)
-        var d0 = d.Slice(batch * Layer0Grad, batch * 256);
-        global::Gen.Cpu.Activations.Relu.Backward(s.Slice(batch * Layer0Z, batch * 256), s.Slice(batch * Layer0A, batch * 256), d0, d0, 256); // in place: now dLoss/dz
-        global::Gen.Cpu.Dense.BackwardParameters(x, d0, g.Slice(Layer0Kernel, 200704), g.Slice(Layer0Bias, 256), batch, 784, 256);
-    }
-
-    /// <summary>Grows the arenas for a larger batch; the only allocation after construction.</summary>
-    private void EnsureCapacity(int batch)
-    {
-        if (batch <= _capacity) return;
-        _activations = new float[checked(batch * ActivationWidth)];
-        _deltas = new float[checked(batch * GradientWidth)];
-        _layer1Cache = new float[global::Gen.Cpu.BatchNorm.CacheSize(batch, 256)];
-        _layer4Cache = new float[global::Gen.Cpu.BatchNorm.CacheSize(batch, 128)];
-        _capacity = batch;
-    }
-
-    private void CheckBatch(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y, global::System.ReadOnlySpan<float> sampleWeight, int batch, bool checkTargets)
-    {
-        if (batch <= 0) throw new global::System.ArgumentOutOfRangeException(nameof(batch), batch, "Expected a batch of at least one sample.");
-        if (x.Length != batch * InputSize)
-            throw new global::System.ArgumentException($"Expected x to hold {batch} × 784 = {batch * InputSize} floats; got {x.Length}.", nameof(x));
-        if (!checkTargets) return;
-        if (y.Length != batch * TargetSize)
-            throw new global::System.ArgumentException($"Expected y to hold {batch} × 1 = {batch * TargetSize} floats; got {y.Length}.", nameof(y));
-        if (!sampleWeight.IsEmpty && sampleWeight.Length != batch)
-            throw new global::System.ArgumentException($"Expected one sample weight per sample ({batch}); got {sampleWeight.Length}.", nameof(sampleWeight));
+        // dense: denseGrad holds dLoss/d(output) (B, 256)
+        var denseGrad = d.Slice(capacity * DenseGrad, batch * 256);
+        // dense: dW = xᵀ·dz, db = Σ dz, dx = dz·Wᵀ, dz = relu′(z)·denseGrad
+        global::Gen.Cpu.Activations.Relu.Backward(s.Slice(capacity * DenseZ, batch * 256), s.Slice(capacity * DenseA, batch * 256), denseGrad, denseGrad, 256); // in place: now dLoss/dz
+        global::Gen.Cpu.Dense.BackwardParameters(x, denseGrad, g.Slice(DenseKernel, 200704), g.Slice(DenseBias, 256), batch, 784, 256);
     }
 
     /// <summary>The loss and each metric of an evaluation, by name.</summary>

@@ -15,53 +15,50 @@ namespace Samples.Graphs;
 /// </summary>
 partial class ReviewScorer : global::Gen.IModel
 {
-    // Parameter arena: every weight in one buffer, layer by layer, kernel (inputs, units) then bias.
-    private const int Layer0Kernel = 0; // embedding embeddings (1000, 8)
-    private const int Layer1Kernel = 8000; // lstm kernel (8, 64)
-    private const int Layer1Recurrent = 8512; // lstm recurrent_kernel (16, 64)
-    private const int Layer1Bias = 9536; // lstm bias (64)
-    private const int Layer3Kernel = 9600; // joined kernel (17, 16)
-    private const int Layer3Bias = 9872; // joined bias (16)
-    private const int Layer4Kernel = 9888; // helpful kernel (16, 1)
-    private const int Layer4Bias = 9904; // helpful bias (1)
-    private const int Layer5Kernel = 9905; // topic kernel (16, 5)
-    private const int Layer5Bias = 9985; // topic bias (5)
+    // Parameter arena: every weight in one buffer, layer by layer, kernel (inputs, units) then bias; gradients at the same offsets.
+    private const int EmbeddingKernel = 0; // embedding embeddings (1000, 8)
+    private const int LstmKernel = 8000; // lstm kernel (8, 64)
+    private const int LstmRecurrent = 8512; // lstm recurrent_kernel (16, 64)
+    private const int LstmBias = 9536; // lstm bias (64)
+    private const int JoinedKernel = 9600; // joined kernel (17, 16)
+    private const int JoinedBias = 9872; // joined bias (16)
+    private const int HelpfulKernel = 9888; // helpful kernel (16, 1)
+    private const int HelpfulBias = 9904; // helpful bias (1)
+    private const int TopicKernel = 9905; // topic kernel (16, 5)
+    private const int TopicBias = 9985; // topic bias (5)
     private const int ParameterCount = 9990;
 
-    // Activation arena: for a batch of B samples, the tensor at offset k per sample takes B × width floats from B × k.
-    private const int Input0 = 0; // input review (B, 30), columns 0..29 of x
-    private const int Input1 = 30; // input stars (B, 1), columns 30..30 of x
-    private const int Layer0Z = 31; // embedding the rows looked up (B, 30, 8)
-    private const int Layer0Mask = 271; // embedding padding mask: 1 where the index is not 0 (B, 30)
-    private const int Layer1Z = 301; // lstm the last hidden state (B, 16)
-    private const int Layer1Cache = 317; // lstm gates and states for backpropagation through time (B, 2880)
-    private const int Layer1Scratch = 3197; // lstm scratch of the backward pass (B, 1952)
-    private const int Layer2Z = 5149; // concatenate the inputs side by side (B, 17)
-    private const int Layer3Z = 5166; // joined x @ W + b (B, 16)
-    private const int Layer3A = 5182; // joined relu (B, 16)
-    private const int Layer4Z = 5198; // helpful x @ W + b (B, 1)
-    private const int Layer4A = 5199; // helpful sigmoid (B, 1)
-    private const int Layer5Z = 5200; // topic x @ W + b (B, 5)
-    private const int ActivationWidth = 5205;
+    // Activation arena, laid out for the batch capacity C: the tensor at offset k per sample takes B × width floats from C × k.
+    private const int ReviewInput = 0; // input review (B, 30), columns 0..29 of x
+    private const int StarsInput = 30; // input stars (B, 1), columns 30..30 of x
+    private const int EmbeddingZ = 31; // embedding the rows looked up (B, 30, 8)
+    private const int EmbeddingMask = 271; // embedding padding mask: 1 where the index is not 0 (B, 30)
+    private const int LstmZ = 301; // lstm the last hidden state (B, 16)
+    private const int LstmCache = 317; // lstm gates and states for backpropagation through time (B, 2880)
+    private const int LstmScratch = 3197; // lstm scratch of the backward pass (B, 1952)
+    private const int ConcatenateZ = 5149; // concatenate the inputs side by side (B, 17)
+    private const int JoinedZ = 5166; // joined x @ W + b (B, 16)
+    private const int JoinedA = 5182; // joined relu (B, 16)
+    private const int HelpfulZ = 5198; // helpful x @ W + b (B, 1)
+    private const int HelpfulA = 5199; // helpful sigmoid (B, 1)
+    private const int TopicZ = 5200; // topic x @ W + b (B, 5)
+    private const int Outputs = 5205; // the outputs side by side (B, OutputSize)
+    private const int ActivationWidth = 5211;
 
-    // Gradient arena, laid out as the activations: dLoss/d(output) of each layer.
-    private const int Layer0Grad = 0; // embedding (B, 30, 8)
-    private const int Layer1Grad = 240; // lstm (B, 16)
-    private const int Layer2Grad = 256; // concatenate (B, 17)
-    private const int Layer3Grad = 273; // joined (B, 16)
-    private const int Layer4Grad = 289; // helpful (B, 1)
-    private const int Layer5Grad = 290; // topic (B, 5)
-    private const int GradientWidth = 295;
+    // Delta arena, laid out as the activations: dLoss/d(output) of each layer.
+    private const int EmbeddingGrad = 0; // embedding (B, 30, 8)
+    private const int LstmGrad = 240; // lstm (B, 16)
+    private const int ConcatenateGrad = 256; // concatenate (B, 17)
+    private const int JoinedGrad = 273; // joined (B, 16)
+    private const int HelpfulGrad = 289; // helpful (B, 1)
+    private const int TopicGrad = 290; // topic (B, 5)
+    private const int OutputGrads = 295; // dLoss/d(output) of the outputs side by side (B, OutputSize)
+    private const int DeltaWidth = 301;
     private const int AccumulateWidth = 16; // a second gradient for outputs read more than once, added to the first
 
     private readonly float[] _parameters = new float[ParameterCount];
     private readonly float[] _gradients = new float[ParameterCount];
-    private float[] _activations = [];
-    private float[] _deltas = [];
-    private float[] _accumulate = [];
-    private float[] _output = []; // the outputs side by side, (B, OutputSize)
-    private float[] _dOutput = []; // dLoss/d(output), (B, OutputSize)
-    private int _capacity;
+    private readonly global::Gen.BatchArenas _arenas = new(ActivationWidth, DeltaWidth, AccumulateWidth);
     private int _batch;
 
     /// <summary>Creates the model: Glorot-uniform kernels drawn from <paramref name="seed"/>, zero biases.</summary>
@@ -70,13 +67,13 @@ partial class ReviewScorer : global::Gen.IModel
         Optimizer = new global::Gen.Adam(learningRate: 0.001f, beta1: 0.9f, beta2: 0.999f, epsilon: 1E-07f, amsgrad: false);
         Optimizer.DefineTensors([8000, 512, 1024, 64, 272, 16, 16, 1, 80, 5], ["embedding/embeddings", "lstm/kernel", "lstm/recurrent_kernel", "lstm/bias", "joined/kernel", "joined/bias", "helpful/kernel", "helpful/bias", "topic/kernel", "topic/bias"]);
         global::System.Span<float> p = _parameters;
-        global::Gen.Initializers.RandomUniform(p.Slice(Layer0Kernel, 8000), -0.05f, 0.05f, unchecked((ulong)seed), stream: 0);
-        global::Gen.Initializers.GlorotUniform(p.Slice(Layer1Kernel, 512), 8, 64, unchecked((ulong)seed), stream: 1);
-        global::Gen.Initializers.Orthogonal(p.Slice(Layer1Recurrent, 1024), 16, 64, unchecked((ulong)seed), stream: 7);
-        global::Gen.Initializers.LstmBias(p.Slice(Layer1Bias, 64), 16); // the forget gate's bias starts at 1
-        global::Gen.Initializers.GlorotUniform(p.Slice(Layer3Kernel, 272), 17, 16, unchecked((ulong)seed), stream: 3);
-        global::Gen.Initializers.GlorotUniform(p.Slice(Layer4Kernel, 16), 16, 1, unchecked((ulong)seed), stream: 4);
-        global::Gen.Initializers.GlorotUniform(p.Slice(Layer5Kernel, 80), 16, 5, unchecked((ulong)seed), stream: 5);
+        global::Gen.Initializers.RandomUniform(p.Slice(EmbeddingKernel, 8000), -0.05f, 0.05f, unchecked((ulong)seed), stream: 0);
+        global::Gen.Initializers.GlorotUniform(p.Slice(LstmKernel, 512), 8, 64, unchecked((ulong)seed), stream: 1);
+        global::Gen.Initializers.Orthogonal(p.Slice(LstmRecurrent, 1024), 16, 64, unchecked((ulong)seed), stream: 7);
+        global::Gen.Initializers.LstmBias(p.Slice(LstmBias, 64), 16); // the forget gate's bias starts at 1
+        global::Gen.Initializers.GlorotUniform(p.Slice(JoinedKernel, 272), 17, 16, unchecked((ulong)seed), stream: 3);
+        global::Gen.Initializers.GlorotUniform(p.Slice(HelpfulKernel, 16), 16, 1, unchecked((ulong)seed), stream: 4);
+        global::Gen.Initializers.GlorotUniform(p.Slice(TopicKernel, 80), 16, 5, unchecked((ulong)seed), stream: 5);
     }
 
     /// <summary>Trains the model (Keras's <c>fit</c>); returns the per-epoch loss and metrics.</summary>
@@ -124,16 +121,16 @@ partial class ReviewScorer : global::Gen.IModel
 
     private static readonly global::Gen.Checkpoints.WeightTensor[] WeightTensors =
     [
-        new("embedding/embeddings", Layer0Kernel, [1000, 8]),
-        new("lstm/kernel", Layer1Kernel, [8, 64]),
-        new("lstm/recurrent_kernel", Layer1Recurrent, [16, 64]),
-        new("lstm/bias", Layer1Bias, [64]),
-        new("joined/kernel", Layer3Kernel, [17, 16]),
-        new("joined/bias", Layer3Bias, [16]),
-        new("helpful/kernel", Layer4Kernel, [16, 1]),
-        new("helpful/bias", Layer4Bias, [1]),
-        new("topic/kernel", Layer5Kernel, [16, 5]),
-        new("topic/bias", Layer5Bias, [5]),
+        new("embedding/embeddings", EmbeddingKernel, [1000, 8]),
+        new("lstm/kernel", LstmKernel, [8, 64]),
+        new("lstm/recurrent_kernel", LstmRecurrent, [16, 64]),
+        new("lstm/bias", LstmBias, [64]),
+        new("joined/kernel", JoinedKernel, [17, 16]),
+        new("joined/bias", JoinedBias, [16]),
+        new("helpful/kernel", HelpfulKernel, [16, 1]),
+        new("helpful/bias", HelpfulBias, [1]),
+        new("topic/kernel", TopicKernel, [16, 5]),
+        new("topic/bias", TopicBias, [5]),
     ];
 
     /// <summary>A table of the layers, their output shapes and parameter counts, as Keras's <c>summary()</c>.</summary>
@@ -159,7 +156,7 @@ partial class ReviewScorer : global::Gen.IModel
     /// <inheritdoc/>
     public global::System.Span<float> Gradients => _gradients;
     /// <inheritdoc/>
-    public global::System.ReadOnlySpan<float> Output => new(_output, 0, _batch * OutputSize);
+    public global::System.ReadOnlySpan<float> Output => new(_arenas.Activations, _arenas.Capacity * Outputs, _batch * OutputSize);
     /// <inheritdoc/>
     public global::Gen.Metric[] CreateMetrics() => [
         new global::Gen.OutputLossMetric(_loss.Heads[0]),
@@ -169,20 +166,21 @@ partial class ReviewScorer : global::Gen.IModel
     /// <inheritdoc/>
     public void Forward(global::System.ReadOnlySpan<float> x, int batch)
     {
-        CheckBatch(x, default, default, batch, checkTargets: false);
+        global::Gen.BatchArenas.CheckBatch(x, default, default, batch, InputSize, TargetSize, checkTargets: false);
         Run(x, batch);
     }
 
     /// <inheritdoc/>
     public float ComputeGradients(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y, global::System.ReadOnlySpan<float> sampleWeight, int batch)
     {
-        CheckBatch(x, y, sampleWeight, batch, checkTargets: true);
+        global::Gen.BatchArenas.CheckBatch(x, y, sampleWeight, batch, InputSize, TargetSize, checkTargets: true);
         Run(x, batch);
-        var dOutput = new global::System.Span<float>(_dOutput, 0, batch * OutputSize);
+        int capacity = _arenas.Capacity;
+        global::System.Span<float> d = _arenas.Deltas;
+        var dOutput = d.Slice(capacity * OutputGrads, batch * OutputSize);
         float loss = Loss.Compute(Output, y, sampleWeight, batch, dOutput); // Σ weight · loss; dOutput holds each output's weighted gradient
-        global::System.Span<float> d = _deltas;
-        global::Gen.Cpu.Columns.Gather(dOutput, batch, OutputSize, 0, 1, d.Slice(batch * Layer4Grad, batch * 1)); // helpful
-        global::Gen.Cpu.Columns.Gather(dOutput, batch, OutputSize, 1, 5, d.Slice(batch * Layer5Grad, batch * 5)); // topic
+        global::Gen.Cpu.Columns.Gather(dOutput, batch, OutputSize, 0, 1, d.Slice(capacity * HelpfulGrad, batch * 1)); // helpful
+        global::Gen.Cpu.Columns.Gather(dOutput, batch, OutputSize, 1, 5, d.Slice(capacity * TopicGrad, batch * 5)); // topic
         Backward(x, batch);
         return loss;
     }
@@ -191,122 +189,104 @@ partial class ReviewScorer : global::Gen.IModel
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Run(global::System.ReadOnlySpan<float> x, int batch)
     {
-        EnsureCapacity(batch);
+        _arenas.Ensure(batch);
+        int capacity = _arenas.Capacity;
         global::System.ReadOnlySpan<float> p = _parameters;
-        global::System.Span<float> s = _activations;
+        global::System.Span<float> s = _arenas.Activations;
 
         // Each input's columns of x, in its own slot.
-        var in0 = s.Slice(batch * Input0, batch * 30);
-        global::Gen.Cpu.Columns.Gather(x, batch, InputSize, 0, 30, in0); // review
-        var in1 = s.Slice(batch * Input1, batch * 1);
-        global::Gen.Cpu.Columns.Gather(x, batch, InputSize, 30, 1, in1); // stars
+        var reviewInput = s.Slice(capacity * ReviewInput, batch * 30);
+        global::Gen.Cpu.Columns.Gather(x, batch, InputSize, 0, 30, reviewInput); // review
+        var starsInput = s.Slice(capacity * StarsInput, batch * 1);
+        global::Gen.Cpu.Columns.Gather(x, batch, InputSize, 30, 1, starsInput); // stars
 
-        // embedding: in0 (B, 30) indices -> z0 (B, 30, 8), rows of the table (1000, 8)
-        var z0 = s.Slice(batch * Layer0Z, batch * 240);
-        global::Gen.Cpu.Embedding.Forward(in0, p.Slice(Layer0Kernel, 8000), z0, batch * 30, 1000, 8);
-        global::Gen.Cpu.Embedding.ZeroMask(in0, s.Slice(batch * Layer0Mask, batch * 30), batch * 30);
+        // embedding: reviewInput (B, 30) indices -> embeddingZ (B, 30, 8), rows of the table (1000, 8)
+        var embeddingZ = s.Slice(capacity * EmbeddingZ, batch * 240);
+        global::Gen.Cpu.Embedding.Forward(reviewInput, p.Slice(EmbeddingKernel, 8000), embeddingZ, batch * 30, 1000, 8);
+        global::Gen.Cpu.Embedding.ZeroMask(reviewInput, s.Slice(capacity * EmbeddingMask, batch * 30), batch * 30);
 
-        // lstm: z0 (B, 30, 8) -> z1 (B, 16): LSTM, gates [i, f, c, o]
-        var z1 = s.Slice(batch * Layer1Z, batch * 16);
-        global::Gen.Cpu.Lstm.Forward(z0, p.Slice(Layer1Kernel, 512), p.Slice(Layer1Recurrent, 1024), p.Slice(Layer1Bias, 64), z1,
-            s.Slice(batch * Layer1Cache, batch * 2880), batch, 30, 8, 16, returnSequences: false, goBackwards: false, mask: s.Slice(batch * Layer0Mask, batch * 30));
+        // lstm: embeddingZ (B, 30, 8) -> lstmZ (B, 16): LSTM, gates [i, f, c, o]
+        var lstmZ = s.Slice(capacity * LstmZ, batch * 16);
+        global::Gen.Cpu.Lstm.Forward(embeddingZ, p.Slice(LstmKernel, 512), p.Slice(LstmRecurrent, 1024), p.Slice(LstmBias, 64), lstmZ,
+            s.Slice(capacity * LstmCache, batch * 2880), batch, 30, 8, 16, returnSequences: false, goBackwards: false, mask: s.Slice(capacity * EmbeddingMask, batch * 30));
 
-        // concatenate: z1 ‖ in1 on the last axis -> z2 (B, 17)
-        var z2 = s.Slice(batch * Layer2Z, batch * 17);
-        global::Gen.Cpu.Concatenate.ForwardPart(z1, z2, batch, 16, 17, 0);
-        global::Gen.Cpu.Concatenate.ForwardPart(in1, z2, batch, 1, 17, 16);
+        // concatenate: lstmZ ‖ starsInput on the last axis -> concatenateZ (B, 17)
+        var concatenateZ = s.Slice(capacity * ConcatenateZ, batch * 17);
+        global::Gen.Cpu.Concatenate.ForwardPart(lstmZ, concatenateZ, batch, 16, 17, 0);
+        global::Gen.Cpu.Concatenate.ForwardPart(starsInput, concatenateZ, batch, 1, 17, 16);
 
-        // joined: z2 (B, 17) -> z3 = z2 @ W + b (B, 16) -> a3 = relu(z3)
-        var z3 = s.Slice(batch * Layer3Z, batch * 16);
-        global::Gen.Cpu.Dense.Forward(z2, p.Slice(Layer3Kernel, 272), p.Slice(Layer3Bias, 16), z3, batch, 17, 16);
-        var a3 = s.Slice(batch * Layer3A, batch * 16);
-        global::Gen.Cpu.Activations.Relu.Forward(z3, a3, 16);
+        // joined: concatenateZ (B, 17) -> joinedZ = concatenateZ @ W + b (B, 16) -> joinedA = relu(joinedZ)
+        var joinedZ = s.Slice(capacity * JoinedZ, batch * 16);
+        global::Gen.Cpu.Dense.Forward(concatenateZ, p.Slice(JoinedKernel, 272), p.Slice(JoinedBias, 16), joinedZ, batch, 17, 16);
+        var joinedA = s.Slice(capacity * JoinedA, batch * 16);
+        global::Gen.Cpu.Activations.Relu.Forward(joinedZ, joinedA, 16);
 
-        // helpful: a3 (B, 16) -> z4 = a3 @ W + b (B, 1) -> a4 = sigmoid(z4)
-        var z4 = s.Slice(batch * Layer4Z, batch * 1);
-        global::Gen.Cpu.Dense.Forward(a3, p.Slice(Layer4Kernel, 16), p.Slice(Layer4Bias, 1), z4, batch, 16, 1);
-        var a4 = s.Slice(batch * Layer4A, batch * 1);
-        global::Gen.Cpu.Activations.Sigmoid.Forward(z4, a4, 1);
+        // helpful: joinedA (B, 16) -> helpfulZ = joinedA @ W + b (B, 1) -> helpfulA = sigmoid(helpfulZ)
+        var helpfulZ = s.Slice(capacity * HelpfulZ, batch * 1);
+        global::Gen.Cpu.Dense.Forward(joinedA, p.Slice(HelpfulKernel, 16), p.Slice(HelpfulBias, 1), helpfulZ, batch, 16, 1);
+        var helpfulA = s.Slice(capacity * HelpfulA, batch * 1);
+        global::Gen.Cpu.Activations.Sigmoid.Forward(helpfulZ, helpfulA, 1);
 
-        // topic: a3 (B, 16) -> z5 = a3 @ W + b (B, 5)
-        var z5 = s.Slice(batch * Layer5Z, batch * 5);
-        global::Gen.Cpu.Dense.Forward(a3, p.Slice(Layer5Kernel, 80), p.Slice(Layer5Bias, 5), z5, batch, 16, 5);
+        // topic: joinedA (B, 16) -> topicZ = joinedA @ W + b (B, 5)
+        var topicZ = s.Slice(capacity * TopicZ, batch * 5);
+        global::Gen.Cpu.Dense.Forward(joinedA, p.Slice(TopicKernel, 80), p.Slice(TopicBias, 5), topicZ, batch, 16, 5);
 
         // The outputs side by side, one row per sample.
-        global::Gen.Cpu.Columns.Scatter(a4, batch, 1, _output, OutputSize, 0); // helpful
-        global::Gen.Cpu.Columns.Scatter(z5, batch, 5, _output, OutputSize, 1); // topic
+        global::Gen.Cpu.Columns.Scatter(helpfulA, batch, 1, s.Slice(capacity * Outputs, batch * 6), OutputSize, 0); // helpful
+        global::Gen.Cpu.Columns.Scatter(topicZ, batch, 5, s.Slice(capacity * Outputs, batch * 6), OutputSize, 1); // topic
         _batch = batch;
     }
 
     /// <summary>
-    /// The backward pass, the forward in reverse: on entry the gradient arena holds dLoss/d(output) of each output;
+    /// The backward pass, the forward in reverse: on entry the delta arena holds dLoss/d(output) of each output;
     /// fills the parameters' gradients. Each layer turns the gradient of its output into its parameters' gradients
     /// and its inputs' gradients; an output read by several layers gets the sum of their gradients.
     /// </summary>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Backward(global::System.ReadOnlySpan<float> x, int batch)
     {
+        int capacity = _arenas.Capacity;
         global::System.ReadOnlySpan<float> p = _parameters;
-        global::System.ReadOnlySpan<float> s = _activations;
+        global::System.Span<float> s = _arenas.Activations;
         global::System.Span<float> g = _gradients;
-        global::System.Span<float> d = _deltas;
-        global::System.Span<float> acc = _accumulate;
+        global::System.Span<float> d = _arenas.Deltas;
+        global::System.Span<float> acc = _arenas.Accumulate;
 
-        // topic: d5 holds dLoss/d(output) (B, 5)
-        var d5 = d.Slice(batch * Layer5Grad, batch * 5);
-        global::Gen.Cpu.Dense.BackwardParameters(s.Slice(batch * Layer3A, batch * 16), d5, g.Slice(Layer5Kernel, 80), g.Slice(Layer5Bias, 5), batch, 16, 5);
-        global::Gen.Cpu.Dense.BackwardInput(d5, p.Slice(Layer5Kernel, 80), d.Slice(batch * Layer3Grad, batch * 16), batch, 16, 5);
+        // topic: topicGrad holds dLoss/d(output) (B, 5)
+        var topicGrad = d.Slice(capacity * TopicGrad, batch * 5);
+        // topic: dW = xᵀ·dz, db = Σ dz, dx = dz·Wᵀ
+        global::Gen.Cpu.Dense.BackwardParameters(s.Slice(capacity * JoinedA, batch * 16), topicGrad, g.Slice(TopicKernel, 80), g.Slice(TopicBias, 5), batch, 16, 5);
+        global::Gen.Cpu.Dense.BackwardInput(topicGrad, p.Slice(TopicKernel, 80), d.Slice(capacity * JoinedGrad, batch * 16), batch, 16, 5);
 
-        // helpful: d4 holds dLoss/d(output) (B, 1)
-        var d4 = d.Slice(batch * Layer4Grad, batch * 1);
-        global::Gen.Cpu.Activations.Sigmoid.Backward(s.Slice(batch * Layer4Z, batch * 1), s.Slice(batch * Layer4A, batch * 1), d4, d4, 1); // in place: now dLoss/dz
-        global::Gen.Cpu.Dense.BackwardParameters(s.Slice(batch * Layer3A, batch * 16), d4, g.Slice(Layer4Kernel, 16), g.Slice(Layer4Bias, 1), batch, 16, 1);
-        global::Gen.Cpu.Dense.BackwardInput(d4, p.Slice(Layer4Kernel, 16), acc.Slice(0, batch * 16), batch, 16, 1);
-        global::System.Numerics.Tensors.TensorPrimitives.Add(d.Slice(batch * Layer3Grad, batch * 16), acc.Slice(0, batch * 16), d.Slice(batch * Layer3Grad, batch * 16));
+        // helpful: helpfulGrad holds dLoss/d(output) (B, 1)
+        var helpfulGrad = d.Slice(capacity * HelpfulGrad, batch * 1);
+        // helpful: dW = xᵀ·dz, db = Σ dz, dx = dz·Wᵀ, dz = sigmoid′(z)·helpfulGrad
+        global::Gen.Cpu.Activations.Sigmoid.Backward(s.Slice(capacity * HelpfulZ, batch * 1), s.Slice(capacity * HelpfulA, batch * 1), helpfulGrad, helpfulGrad, 1); // in place: now dLoss/dz
+        global::Gen.Cpu.Dense.BackwardParameters(s.Slice(capacity * JoinedA, batch * 16), helpfulGrad, g.Slice(HelpfulKernel, 16), g.Slice(HelpfulBias, 1), batch, 16, 1);
+        global::Gen.Cpu.Dense.BackwardInput(helpfulGrad, p.Slice(HelpfulKernel, 16), acc.Slice(0, batch * 16), batch, 16, 1);
+        global::System.Numerics.Tensors.TensorPrimitives.Add(d.Slice(capacity * JoinedGrad, batch * 16), acc.Slice(0, batch * 16), d.Slice(capacity * JoinedGrad, batch * 16));
 
-        // joined: d3 holds dLoss/d(output) (B, 16)
-        var d3 = d.Slice(batch * Layer3Grad, batch * 16);
-        global::Gen.Cpu.Activations.Relu.Backward(s.Slice(batch * Layer3Z, batch * 16), s.Slice(batch * Layer3A, batch * 16), d3, d3, 16); // in place: now dLoss/dz
-        global::Gen.Cpu.Dense.BackwardParameters(s.Slice(batch * Layer2Z, batch * 17), d3, g.Slice(Layer3Kernel, 272), g.Slice(Layer3Bias, 16), batch, 17, 16);
-        global::Gen.Cpu.Dense.BackwardInput(d3, p.Slice(Layer3Kernel, 272), d.Slice(batch * Layer2Grad, batch * 17), batch, 17, 16);
+        // joined: joinedGrad holds dLoss/d(output) (B, 16)
+        var joinedGrad = d.Slice(capacity * JoinedGrad, batch * 16);
+        // joined: dW = xᵀ·dz, db = Σ dz, dx = dz·Wᵀ, dz = relu′(z)·joinedGrad
+        global::Gen.Cpu.Activations.Relu.Backward(s.Slice(capacity * JoinedZ, batch * 16), s.Slice(capacity * JoinedA, batch * 16), joinedGrad, joinedGrad, 16); // in place: now dLoss/dz
+        global::Gen.Cpu.Dense.BackwardParameters(s.Slice(capacity * ConcatenateZ, batch * 17), joinedGrad, g.Slice(JoinedKernel, 272), g.Slice(JoinedBias, 16), batch, 17, 16);
+        global::Gen.Cpu.Dense.BackwardInput(joinedGrad, p.Slice(JoinedKernel, 272), d.Slice(capacity * ConcatenateGrad, batch * 17), batch, 17, 16);
 
-        // concatenate: d2 holds dLoss/d(output) (B, 17)
-        var d2 = d.Slice(batch * Layer2Grad, batch * 17);
-        global::Gen.Cpu.Concatenate.BackwardPart(d2, d.Slice(batch * Layer1Grad, batch * 16), batch, 16, 17, 0);
+        // concatenate: concatenateGrad holds dLoss/d(output) (B, 17)
+        var concatenateGrad = d.Slice(capacity * ConcatenateGrad, batch * 17);
+        global::Gen.Cpu.Concatenate.BackwardPart(concatenateGrad, d.Slice(capacity * LstmGrad, batch * 16), batch, 16, 17, 0);
 
-        // lstm: d1 holds dLoss/d(output) (B, 16)
-        var d1 = d.Slice(batch * Layer1Grad, batch * 16);
-        global::Gen.Cpu.Lstm.Backward(s.Slice(batch * Layer0Z, batch * 240), p.Slice(Layer1Kernel, 512), p.Slice(Layer1Recurrent, 1024), s.Slice(batch * Layer1Cache, batch * 2880), d1,
-            g.Slice(Layer1Kernel, 512), g.Slice(Layer1Recurrent, 1024), g.Slice(Layer1Bias, 64), d.Slice(batch * Layer0Grad, batch * 240),
-            new global::System.Span<float>(_activations, batch * Layer1Scratch, batch * 1952), batch, 30, 8, 16, returnSequences: false, goBackwards: false, mask: s.Slice(batch * Layer0Mask, batch * 30));
+        // lstm: lstmGrad holds dLoss/d(output) (B, 16)
+        var lstmGrad = d.Slice(capacity * LstmGrad, batch * 16);
+        // lstm: backpropagation through time
+        global::Gen.Cpu.Lstm.Backward(s.Slice(capacity * EmbeddingZ, batch * 240), p.Slice(LstmKernel, 512), p.Slice(LstmRecurrent, 1024), s.Slice(capacity * LstmCache, batch * 2880), lstmGrad,
+            g.Slice(LstmKernel, 512), g.Slice(LstmRecurrent, 1024), g.Slice(LstmBias, 64), d.Slice(capacity * EmbeddingGrad, batch * 240),
+            s.Slice(capacity * LstmScratch, batch * 1952), batch, 30, 8, 16, returnSequences: false, goBackwards: false, mask: s.Slice(capacity * EmbeddingMask, batch * 30));
 
-        // embedding: d0 holds dLoss/d(output) (B, 30, 8)
-        var d0 = d.Slice(batch * Layer0Grad, batch * 240);
-        global::Gen.Cpu.Embedding.Backward(s.Slice(batch * Input0, batch * 30), d0, g.Slice(Layer0Kernel, 8000), batch * 30, 1000, 8);
-    }
-
-    /// <summary>Grows the arenas for a larger batch; the only allocation after construction.</summary>
-    private void EnsureCapacity(int batch)
-    {
-        if (batch <= _capacity) return;
-        _activations = new float[checked(batch * ActivationWidth)];
-        _deltas = new float[checked(batch * GradientWidth)];
-        _accumulate = new float[checked(batch * AccumulateWidth)];
-        _output = new float[checked(batch * OutputSize)];
-        _dOutput = new float[checked(batch * OutputSize)];
-        _capacity = batch;
-    }
-
-    private void CheckBatch(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y, global::System.ReadOnlySpan<float> sampleWeight, int batch, bool checkTargets)
-    {
-        if (batch <= 0) throw new global::System.ArgumentOutOfRangeException(nameof(batch), batch, "Expected a batch of at least one sample.");
-        if (x.Length != batch * InputSize)
-            throw new global::System.ArgumentException($"Expected x to hold {batch} × 31 = {batch * InputSize} floats; got {x.Length}.", nameof(x));
-        if (!checkTargets) return;
-        if (y.Length != batch * TargetSize)
-            throw new global::System.ArgumentException($"Expected y to hold {batch} × 2 = {batch * TargetSize} floats; got {y.Length}.", nameof(y));
-        if (!sampleWeight.IsEmpty && sampleWeight.Length != batch)
-            throw new global::System.ArgumentException($"Expected one sample weight per sample ({batch}); got {sampleWeight.Length}.", nameof(sampleWeight));
+        // embedding: embeddingGrad holds dLoss/d(output) (B, 30, 8)
+        var embeddingGrad = d.Slice(capacity * EmbeddingGrad, batch * 240);
+        global::Gen.Cpu.Embedding.Backward(s.Slice(capacity * ReviewInput, batch * 30), embeddingGrad, g.Slice(EmbeddingKernel, 8000), batch * 30, 1000, 8); // each row's gradient summed into the table
     }
 
     /// <summary>The features of each input, a row per sample.</summary>

@@ -9,39 +9,37 @@ namespace Samples.Lstm;
 /// </summary>
 partial class SequenceClassifier : global::Gen.IModel
 {
-    // Parameter arena: every weight in one buffer, layer by layer, kernel (inputs, units) then bias.
-    private const int Layer0Kernel = 0; // lstm kernel (10, 256)
-    private const int Layer0Recurrent = 2560; // lstm recurrent_kernel (64, 256)
-    private const int Layer0Bias = 18944; // lstm bias (256)
-    private const int Layer1Kernel = 19200; // lstm_1 kernel (64, 128)
-    private const int Layer1Recurrent = 27392; // lstm_1 recurrent_kernel (32, 128)
-    private const int Layer1Bias = 31488; // lstm_1 bias (128)
-    private const int Layer2Kernel = 31616; // dense kernel (32, 1)
-    private const int Layer2Bias = 31648; // dense bias (1)
+    // Parameter arena: every weight in one buffer, layer by layer, kernel (inputs, units) then bias; gradients at the same offsets.
+    private const int LstmKernel = 0; // lstm kernel (10, 256)
+    private const int LstmRecurrent = 2560; // lstm recurrent_kernel (64, 256)
+    private const int LstmBias = 18944; // lstm bias (256)
+    private const int Lstm1Kernel = 19200; // lstm_1 kernel (64, 128)
+    private const int Lstm1Recurrent = 27392; // lstm_1 recurrent_kernel (32, 128)
+    private const int Lstm1Bias = 31488; // lstm_1 bias (128)
+    private const int DenseKernel = 31616; // dense kernel (32, 1)
+    private const int DenseBias = 31648; // dense bias (1)
     private const int ParameterCount = 31649;
 
-    // Activation arena: for a batch of B samples, the tensor at offset k per sample takes B × width floats from B × k.
-    private const int Layer0Z = 0; // lstm every hidden state (B, 50, 64)
-    private const int Layer0Cache = 3200; // lstm gates and states for backpropagation through time (B, 19200)
-    private const int Layer0Scratch = 22400; // lstm scratch of the backward pass (B, 12928)
-    private const int Layer1Z = 35328; // lstm_1 the last hidden state (B, 32)
-    private const int Layer1Cache = 35360; // lstm_1 gates and states for backpropagation through time (B, 9600)
-    private const int Layer1Scratch = 44960; // lstm_1 scratch of the backward pass (B, 6464)
-    private const int Layer2Z = 51424; // dense x @ W + b (B, 1)
-    private const int Layer2A = 51425; // dense sigmoid (B, 1)
+    // Activation arena, laid out for the batch capacity C: the tensor at offset k per sample takes B × width floats from C × k.
+    private const int LstmZ = 0; // lstm every hidden state (B, 50, 64)
+    private const int LstmCache = 3200; // lstm gates and states for backpropagation through time (B, 19200)
+    private const int LstmScratch = 22400; // lstm scratch of the backward pass (B, 12928)
+    private const int Lstm1Z = 35328; // lstm_1 the last hidden state (B, 32)
+    private const int Lstm1Cache = 35360; // lstm_1 gates and states for backpropagation through time (B, 9600)
+    private const int Lstm1Scratch = 44960; // lstm_1 scratch of the backward pass (B, 6464)
+    private const int DenseZ = 51424; // dense x @ W + b (B, 1)
+    private const int DenseA = 51425; // dense sigmoid (B, 1)
     private const int ActivationWidth = 51426;
 
-    // Gradient arena, laid out as the activations: dLoss/d(output) of each layer.
-    private const int Layer0Grad = 0; // lstm (B, 50, 64)
-    private const int Layer1Grad = 3200; // lstm_1 (B, 32)
-    private const int Layer2Grad = 3232; // dense (B, 1)
-    private const int GradientWidth = 3233;
+    // Delta arena, laid out as the activations: dLoss/d(output) of each layer.
+    private const int LstmGrad = 0; // lstm (B, 50, 64)
+    private const int Lstm1Grad = 3200; // lstm_1 (B, 32)
+    private const int DenseGrad = 3232; // dense (B, 1)
+    private const int DeltaWidth = 3233;
 
     private readonly float[] _parameters = new float[ParameterCount];
     private readonly float[] _gradients = new float[ParameterCount];
-    private float[] _activations = [];
-    private float[] _deltas = [];
-    private int _capacity;
+    private readonly global::Gen.BatchArenas _arenas = new(ActivationWidth, DeltaWidth);
     private int _batch;
 
     /// <summary>Creates the model: Glorot-uniform kernels drawn from <paramref name="seed"/>, zero biases.</summary>
@@ -50,13 +48,13 @@ partial class SequenceClassifier : global::Gen.IModel
         Optimizer = new global::Gen.Adam(learningRate: 0.001f, beta1: 0.9f, beta2: 0.999f, epsilon: 1E-07f, amsgrad: false) { GlobalClipNorm = 1f };
         Optimizer.DefineTensors([2560, 16384, 256, 8192, 4096, 128, 32, 1], ["lstm/kernel", "lstm/recurrent_kernel", "lstm/bias", "lstm_1/kernel", "lstm_1/recurrent_kernel", "lstm_1/bias", "dense/kernel", "dense/bias"]);
         global::System.Span<float> p = _parameters;
-        global::Gen.Initializers.GlorotUniform(p.Slice(Layer0Kernel, 2560), 10, 256, unchecked((ulong)seed), stream: 0);
-        global::Gen.Initializers.Orthogonal(p.Slice(Layer0Recurrent, 16384), 64, 256, unchecked((ulong)seed), stream: 3);
-        global::Gen.Initializers.LstmBias(p.Slice(Layer0Bias, 256), 64); // the forget gate's bias starts at 1
-        global::Gen.Initializers.GlorotUniform(p.Slice(Layer1Kernel, 8192), 64, 128, unchecked((ulong)seed), stream: 1);
-        global::Gen.Initializers.Orthogonal(p.Slice(Layer1Recurrent, 4096), 32, 128, unchecked((ulong)seed), stream: 4);
-        global::Gen.Initializers.LstmBias(p.Slice(Layer1Bias, 128), 32); // the forget gate's bias starts at 1
-        global::Gen.Initializers.GlorotUniform(p.Slice(Layer2Kernel, 32), 32, 1, unchecked((ulong)seed), stream: 2);
+        global::Gen.Initializers.GlorotUniform(p.Slice(LstmKernel, 2560), 10, 256, unchecked((ulong)seed), stream: 0);
+        global::Gen.Initializers.Orthogonal(p.Slice(LstmRecurrent, 16384), 64, 256, unchecked((ulong)seed), stream: 3);
+        global::Gen.Initializers.LstmBias(p.Slice(LstmBias, 256), 64); // the forget gate's bias starts at 1
+        global::Gen.Initializers.GlorotUniform(p.Slice(Lstm1Kernel, 8192), 64, 128, unchecked((ulong)seed), stream: 1);
+        global::Gen.Initializers.Orthogonal(p.Slice(Lstm1Recurrent, 4096), 32, 128, unchecked((ulong)seed), stream: 4);
+        global::Gen.Initializers.LstmBias(p.Slice(Lstm1Bias, 128), 32); // the forget gate's bias starts at 1
+        global::Gen.Initializers.GlorotUniform(p.Slice(DenseKernel, 32), 32, 1, unchecked((ulong)seed), stream: 2);
     }
 
     /// <summary>Trains the model (Keras's <c>fit</c>); returns the per-epoch loss and metrics.</summary>
@@ -100,14 +98,14 @@ partial class SequenceClassifier : global::Gen.IModel
 
     private static readonly global::Gen.Checkpoints.WeightTensor[] WeightTensors =
     [
-        new("lstm/kernel", Layer0Kernel, [10, 256]),
-        new("lstm/recurrent_kernel", Layer0Recurrent, [64, 256]),
-        new("lstm/bias", Layer0Bias, [256]),
-        new("lstm_1/kernel", Layer1Kernel, [64, 128]),
-        new("lstm_1/recurrent_kernel", Layer1Recurrent, [32, 128]),
-        new("lstm_1/bias", Layer1Bias, [128]),
-        new("dense/kernel", Layer2Kernel, [32, 1]),
-        new("dense/bias", Layer2Bias, [1]),
+        new("lstm/kernel", LstmKernel, [10, 256]),
+        new("lstm/recurrent_kernel", LstmRecurrent, [64, 256]),
+        new("lstm/bias", LstmBias, [256]),
+        new("lstm_1/kernel", Lstm1Kernel, [64, 128]),
+        new("lstm_1/recurrent_kernel", Lstm1Recurrent, [32, 128]),
+        new("lstm_1/bias", Lstm1Bias, [128]),
+        new("dense/kernel", DenseKernel, [32, 1]),
+        new("dense/bias", DenseBias, [1]),
     ];
 
     /// <summary>A table of the layers, their output shapes and parameter counts, as Keras's <c>summary()</c>.</summary>
@@ -130,23 +128,25 @@ partial class SequenceClassifier : global::Gen.IModel
     /// <inheritdoc/>
     public global::System.Span<float> Gradients => _gradients;
     /// <inheritdoc/>
-    public global::System.ReadOnlySpan<float> Output => new(_activations, _batch * Layer2A, _batch * OutputSize);
+    public global::System.ReadOnlySpan<float> Output => new(_arenas.Activations, _arenas.Capacity * DenseA, _batch * OutputSize);
     /// <inheritdoc/>
     public global::Gen.Metric[] CreateMetrics() => [new global::Gen.BinaryAccuracyMetric()];
 
     /// <inheritdoc/>
     public void Forward(global::System.ReadOnlySpan<float> x, int batch)
     {
-        CheckBatch(x, default, default, batch, checkTargets: false);
+        global::Gen.BatchArenas.CheckBatch(x, default, default, batch, InputSize, TargetSize, checkTargets: false);
         Run(x, batch);
     }
 
     /// <inheritdoc/>
     public float ComputeGradients(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y, global::System.ReadOnlySpan<float> sampleWeight, int batch)
     {
-        CheckBatch(x, y, sampleWeight, batch, checkTargets: true);
+        global::Gen.BatchArenas.CheckBatch(x, y, sampleWeight, batch, InputSize, TargetSize, checkTargets: true);
         Run(x, batch);
-        var dOutput = new global::System.Span<float>(_deltas, batch * Layer2Grad, batch * OutputSize);
+        int capacity = _arenas.Capacity;
+        global::System.Span<float> d = _arenas.Deltas;
+        var dOutput = d.Slice(capacity * DenseGrad, batch * OutputSize);
         float loss = Loss.Compute(Output, y, sampleWeight, batch, dOutput);
         Backward(x, batch);
         return loss;
@@ -156,79 +156,63 @@ partial class SequenceClassifier : global::Gen.IModel
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Run(global::System.ReadOnlySpan<float> x, int batch)
     {
-        EnsureCapacity(batch);
+        _arenas.Ensure(batch);
+        int capacity = _arenas.Capacity;
         global::System.ReadOnlySpan<float> p = _parameters;
-        global::System.Span<float> s = _activations;
+        global::System.Span<float> s = _arenas.Activations;
 
-        // lstm: x (B, 50, 10) -> z0 (B, 50, 64): LSTM, gates [i, f, c, o]
-        var z0 = s.Slice(batch * Layer0Z, batch * 3200);
-        global::Gen.Cpu.Lstm.Forward(x, p.Slice(Layer0Kernel, 2560), p.Slice(Layer0Recurrent, 16384), p.Slice(Layer0Bias, 256), z0,
-            s.Slice(batch * Layer0Cache, batch * 19200), batch, 50, 10, 64, returnSequences: true, goBackwards: false);
+        // lstm: x (B, 50, 10) -> lstmZ (B, 50, 64): LSTM, gates [i, f, c, o]
+        var lstmZ = s.Slice(capacity * LstmZ, batch * 3200);
+        global::Gen.Cpu.Lstm.Forward(x, p.Slice(LstmKernel, 2560), p.Slice(LstmRecurrent, 16384), p.Slice(LstmBias, 256), lstmZ,
+            s.Slice(capacity * LstmCache, batch * 19200), batch, 50, 10, 64, returnSequences: true, goBackwards: false);
 
-        // lstm_1: z0 (B, 50, 64) -> z1 (B, 32): LSTM, gates [i, f, c, o]
-        var z1 = s.Slice(batch * Layer1Z, batch * 32);
-        global::Gen.Cpu.Lstm.Forward(z0, p.Slice(Layer1Kernel, 8192), p.Slice(Layer1Recurrent, 4096), p.Slice(Layer1Bias, 128), z1,
-            s.Slice(batch * Layer1Cache, batch * 9600), batch, 50, 64, 32, returnSequences: false, goBackwards: false);
+        // lstm_1: lstmZ (B, 50, 64) -> lstm1Z (B, 32): LSTM, gates [i, f, c, o]
+        var lstm1Z = s.Slice(capacity * Lstm1Z, batch * 32);
+        global::Gen.Cpu.Lstm.Forward(lstmZ, p.Slice(Lstm1Kernel, 8192), p.Slice(Lstm1Recurrent, 4096), p.Slice(Lstm1Bias, 128), lstm1Z,
+            s.Slice(capacity * Lstm1Cache, batch * 9600), batch, 50, 64, 32, returnSequences: false, goBackwards: false);
 
-        // dense: z1 (B, 32) -> z2 = z1 @ W + b (B, 1) -> a2 = sigmoid(z2)
-        var z2 = s.Slice(batch * Layer2Z, batch * 1);
-        global::Gen.Cpu.Dense.Forward(z1, p.Slice(Layer2Kernel, 32), p.Slice(Layer2Bias, 1), z2, batch, 32, 1);
-        var a2 = s.Slice(batch * Layer2A, batch * 1);
-        global::Gen.Cpu.Activations.Sigmoid.Forward(z2, a2, 1);
+        // dense: lstm1Z (B, 32) -> denseZ = lstm1Z @ W + b (B, 1) -> denseA = sigmoid(denseZ)
+        var denseZ = s.Slice(capacity * DenseZ, batch * 1);
+        global::Gen.Cpu.Dense.Forward(lstm1Z, p.Slice(DenseKernel, 32), p.Slice(DenseBias, 1), denseZ, batch, 32, 1);
+        var denseA = s.Slice(capacity * DenseA, batch * 1);
+        global::Gen.Cpu.Activations.Sigmoid.Forward(denseZ, denseA, 1);
         _batch = batch;
     }
 
     /// <summary>
-    /// The backward pass, the forward in reverse: on entry the gradient arena holds dLoss/d(output) of each output;
+    /// The backward pass, the forward in reverse: on entry the delta arena holds dLoss/d(output) of each output;
     /// fills the parameters' gradients. Each layer turns the gradient of its output into its parameters' gradients
     /// and its inputs' gradients; an output read by several layers gets the sum of their gradients.
     /// </summary>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Backward(global::System.ReadOnlySpan<float> x, int batch)
     {
+        int capacity = _arenas.Capacity;
         global::System.ReadOnlySpan<float> p = _parameters;
-        global::System.ReadOnlySpan<float> s = _activations;
+        global::System.Span<float> s = _arenas.Activations;
         global::System.Span<float> g = _gradients;
-        global::System.Span<float> d = _deltas;
+        global::System.Span<float> d = _arenas.Deltas;
 
-        // dense: d2 holds dLoss/d(output) (B, 1)
-        var d2 = d.Slice(batch * Layer2Grad, batch * 1);
-        global::Gen.Cpu.Activations.Sigmoid.Backward(s.Slice(batch * Layer2Z, batch * 1), s.Slice(batch * Layer2A, batch * 1), d2, d2, 1); // in place: now dLoss/dz
-        global::Gen.Cpu.Dense.BackwardParameters(s.Slice(batch * Layer1Z, batch * 32), d2, g.Slice(Layer2Kernel, 32), g.Slice(Layer2Bias, 1), batch, 32, 1);
-        global::Gen.Cpu.Dense.BackwardInput(d2, p.Slice(Layer2Kernel, 32), d.Slice(batch * Layer1Grad, batch * 32), batch, 32, 1);
+        // dense: denseGrad holds dLoss/d(output) (B, 1)
+        var denseGrad = d.Slice(capacity * DenseGrad, batch * 1);
+        // dense: dW = xᵀ·dz, db = Σ dz, dx = dz·Wᵀ, dz = sigmoid′(z)·denseGrad
+        global::Gen.Cpu.Activations.Sigmoid.Backward(s.Slice(capacity * DenseZ, batch * 1), s.Slice(capacity * DenseA, batch * 1), denseGrad, denseGrad, 1); // in place: now dLoss/dz
+        global::Gen.Cpu.Dense.BackwardParameters(s.Slice(capacity * Lstm1Z, batch * 32), denseGrad, g.Slice(DenseKernel, 32), g.Slice(DenseBias, 1), batch, 32, 1);
+        global::Gen.Cpu.Dense.BackwardInput(denseGrad, p.Slice(DenseKernel, 32), d.Slice(capacity * Lstm1Grad, batch * 32), batch, 32, 1);
 
-        // lstm_1: d1 holds dLoss/d(output) (B, 32)
-        var d1 = d.Slice(batch * Layer1Grad, batch * 32);
-        global::Gen.Cpu.Lstm.Backward(s.Slice(batch * Layer0Z, batch * 3200), p.Slice(Layer1Kernel, 8192), p.Slice(Layer1Recurrent, 4096), s.Slice(batch * Layer1Cache, batch * 9600), d1,
-            g.Slice(Layer1Kernel, 8192), g.Slice(Layer1Recurrent, 4096), g.Slice(Layer1Bias, 128), d.Slice(batch * Layer0Grad, batch * 3200),
-            new global::System.Span<float>(_activations, batch * Layer1Scratch, batch * 6464), batch, 50, 64, 32, returnSequences: false, goBackwards: false);
+        // lstm_1: lstm1Grad holds dLoss/d(output) (B, 32)
+        var lstm1Grad = d.Slice(capacity * Lstm1Grad, batch * 32);
+        // lstm_1: backpropagation through time
+        global::Gen.Cpu.Lstm.Backward(s.Slice(capacity * LstmZ, batch * 3200), p.Slice(Lstm1Kernel, 8192), p.Slice(Lstm1Recurrent, 4096), s.Slice(capacity * Lstm1Cache, batch * 9600), lstm1Grad,
+            g.Slice(Lstm1Kernel, 8192), g.Slice(Lstm1Recurrent, 4096), g.Slice(Lstm1Bias, 128), d.Slice(capacity * LstmGrad, batch * 3200),
+            s.Slice(capacity * Lstm1Scratch, batch * 6464), batch, 50, 64, 32, returnSequences: false, goBackwards: false);
 
-        // lstm: d0 holds dLoss/d(output) (B, 50, 64)
-        var d0 = d.Slice(batch * Layer0Grad, batch * 3200);
-        global::Gen.Cpu.Lstm.Backward(x, p.Slice(Layer0Kernel, 2560), p.Slice(Layer0Recurrent, 16384), s.Slice(batch * Layer0Cache, batch * 19200), d0,
-            g.Slice(Layer0Kernel, 2560), g.Slice(Layer0Recurrent, 16384), g.Slice(Layer0Bias, 256), default,
-            new global::System.Span<float>(_activations, batch * Layer0Scratch, batch * 12928), batch, 50, 10, 64, returnSequences: true, goBackwards: false);
-    }
-
-    /// <summary>Grows the arenas for a larger batch; the only allocation after construction.</summary>
-    private void EnsureCapacity(int batch)
-    {
-        if (batch <= _capacity) return;
-        _activations = new float[checked(batch * ActivationWidth)];
-        _deltas = new float[checked(batch * GradientWidth)];
-        _capacity = batch;
-    }
-
-    private void CheckBatch(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y, global::System.ReadOnlySpan<float> sampleWeight, int batch, bool checkTargets)
-    {
-        if (batch <= 0) throw new global::System.ArgumentOutOfRangeException(nameof(batch), batch, "Expected a batch of at least one sample.");
-        if (x.Length != batch * InputSize)
-            throw new global::System.ArgumentException($"Expected x to hold {batch} × 500 = {batch * InputSize} floats; got {x.Length}.", nameof(x));
-        if (!checkTargets) return;
-        if (y.Length != batch * TargetSize)
-            throw new global::System.ArgumentException($"Expected y to hold {batch} × 1 = {batch * TargetSize} floats; got {y.Length}.", nameof(y));
-        if (!sampleWeight.IsEmpty && sampleWeight.Length != batch)
-            throw new global::System.ArgumentException($"Expected one sample weight per sample ({batch}); got {sampleWeight.Length}.", nameof(sampleWeight));
+        // lstm: lstmGrad holds dLoss/d(output) (B, 50, 64)
+        var lstmGrad = d.Slice(capacity * LstmGrad, batch * 3200);
+        // lstm: backpropagation through time
+        global::Gen.Cpu.Lstm.Backward(x, p.Slice(LstmKernel, 2560), p.Slice(LstmRecurrent, 16384), s.Slice(capacity * LstmCache, batch * 19200), lstmGrad,
+            g.Slice(LstmKernel, 2560), g.Slice(LstmRecurrent, 16384), g.Slice(LstmBias, 256), default,
+            s.Slice(capacity * LstmScratch, batch * 12928), batch, 50, 10, 64, returnSequences: true, goBackwards: false);
     }
 
     /// <summary>The loss and each metric of an evaluation, by name.</summary>

@@ -20,65 +20,62 @@ namespace Samples.Graphs;
 /// </summary>
 partial class TextGraph : global::Gen.IModel
 {
-    // Parameter arena: every weight in one buffer, layer by layer, kernel (inputs, units) then bias.
-    private const int Layer0Kernel = 0; // embedding embeddings (50, 4)
-    private const int Layer2Kernel = 200; // left kernel (24, 8)
-    private const int Layer2Bias = 392; // left bias (8)
-    private const int Layer3Kernel = 400; // right kernel (24, 8)
-    private const int Layer3Bias = 592; // right bias (8)
-    private const int Layer8Kernel = 600; // gru kernel (4, 9)
-    private const int Layer8Recurrent = 636; // gru recurrent_kernel (3, 9)
-    private const int Layer8Bias = 663; // gru bias (18)
-    private const int Layer9Kernel = 681; // batch_normalization gamma (3)
-    private const int Layer9Bias = 684; // batch_normalization beta (3)
-    private const int Layer10Kernel = 687; // dense kernel (3, 2)
-    private const int Layer10Bias = 693; // dense bias (2)
+    // Parameter arena: every weight in one buffer, layer by layer, kernel (inputs, units) then bias; gradients at the same offsets.
+    private const int EmbeddingKernel = 0; // embedding embeddings (50, 4)
+    private const int LeftKernel = 200; // left kernel (24, 8)
+    private const int LeftBias = 392; // left bias (8)
+    private const int RightKernel = 400; // right kernel (24, 8)
+    private const int RightBias = 592; // right bias (8)
+    private const int GruKernel = 600; // gru kernel (4, 9)
+    private const int GruRecurrent = 636; // gru recurrent_kernel (3, 9)
+    private const int GruBias = 663; // gru bias (18)
+    private const int BatchNormalizationKernel = 681; // batch_normalization gamma (3)
+    private const int BatchNormalizationBias = 684; // batch_normalization beta (3)
+    private const int DenseKernel = 687; // dense kernel (3, 2)
+    private const int DenseBias = 693; // dense bias (2)
     private const int ParameterCount = 695;
 
-    // Activation arena: for a batch of B samples, the tensor at offset k per sample takes B × width floats from B × k.
-    private const int Layer0Z = 0; // embedding the rows looked up (B, 6, 4)
+    // Activation arena, laid out for the batch capacity C: the tensor at offset k per sample takes B × width floats from C × k.
+    private const int EmbeddingZ = 0; // embedding the rows looked up (B, 6, 4)
+    private const int LeftZ = 24; // left x @ W + b (B, 8)
+    private const int LeftA = 32; // left relu (B, 8)
+    private const int RightZ = 40; // right x @ W + b (B, 8)
+    private const int AddZ = 48; // add the sum of the inputs (B, 8)
+    private const int ActivationA = 56; // activation tanh (B, 8)
+    private const int ConcatenateZ = 64; // concatenate the inputs side by side (B, 16)
+    private const int GruZ = 80; // gru the last hidden state (B, 3)
+    private const int GruCache = 83; // gru gates and states for backpropagation through time (B, 60)
+    private const int GruScratch = 143; // gru scratch of the backward pass (B, 51)
+    private const int BatchNormalizationZ = 194; // batch_normalization normalised (B, 3)
+    private const int BatchNormalizationCache = 197; // batch_normalization x̂ and 1/√(σ² + ε) of the last training batch (Cpu.BatchNorm.CacheSize)
+    private const int DenseZ = 203; // dense x @ W + b (B, 2)
+    private const int DenseA = 205; // dense softmax (B, 2)
     // tokens: the output of embedding seen as (B, 24), in place
-    private const int Layer2Z = 24; // left x @ W + b (B, 8)
-    private const int Layer2A = 32; // left relu (B, 8)
-    private const int Layer3Z = 40; // right x @ W + b (B, 8)
-    private const int Layer4Z = 48; // add the sum of the inputs (B, 8)
-    private const int Layer5A = 56; // activation tanh (B, 8)
-    private const int Layer6Z = 64; // concatenate the inputs side by side (B, 16)
     // reshape: the output of concatenate seen as (B, 4, 4), in place
-    private const int Layer8Z = 80; // gru the last hidden state (B, 3)
-    private const int Layer8Cache = 83; // gru gates and states for backpropagation through time (B, 60)
-    private const int Layer8Scratch = 143; // gru scratch of the backward pass (B, 51)
-    private const int Layer9Z = 194; // batch_normalization normalised (B, 3)
-    private const int Layer10Z = 197; // dense x @ W + b (B, 2)
-    private const int Layer10A = 199; // dense softmax (B, 2)
-    private const int ActivationWidth = 201;
+    private const int ActivationWidth = 207;
 
-    // Gradient arena, laid out as the activations: dLoss/d(output) of each layer.
-    private const int Layer0Grad = 0; // embedding (B, 6, 4)
-    private const int Layer2Grad = 24; // left (B, 8)
-    private const int Layer3Grad = 32; // right (B, 8)
-    private const int Layer4Grad = 40; // add (B, 8)
-    private const int Layer5Grad = 48; // activation (B, 8)
-    private const int Layer6Grad = 56; // concatenate (B, 16)
-    private const int Layer8Grad = 72; // gru (B, 3)
-    private const int Layer9Grad = 75; // batch_normalization (B, 3)
-    private const int Layer10Grad = 78; // dense (B, 2)
-    private const int GradientWidth = 80;
+    // Delta arena, laid out as the activations: dLoss/d(output) of each layer.
+    private const int EmbeddingGrad = 0; // embedding (B, 6, 4)
+    private const int LeftGrad = 24; // left (B, 8)
+    private const int RightGrad = 32; // right (B, 8)
+    private const int AddGrad = 40; // add (B, 8)
+    private const int ActivationGrad = 48; // activation (B, 8)
+    private const int ConcatenateGrad = 56; // concatenate (B, 16)
+    private const int GruGrad = 72; // gru (B, 3)
+    private const int BatchNormalizationGrad = 75; // batch_normalization (B, 3)
+    private const int DenseGrad = 78; // dense (B, 2)
+    private const int DeltaWidth = 80;
     private const int AccumulateWidth = 24; // a second gradient for outputs read more than once, added to the first
 
     // State arena: what training updates but the optimizer does not (BatchNormalization's moving statistics).
-    private const int Layer9MovingMean = 0; // batch_normalization moving_mean (3)
-    private const int Layer9MovingVariance = 3; // batch_normalization moving_variance (3)
+    private const int BatchNormalizationMovingMean = 0; // batch_normalization moving_mean (3)
+    private const int BatchNormalizationMovingVariance = 3; // batch_normalization moving_variance (3)
     private const int StateCount = 6;
 
     private readonly float[] _parameters = new float[ParameterCount];
     private readonly float[] _gradients = new float[ParameterCount];
     private readonly float[] _state = new float[StateCount];
-    private float[] _activations = [];
-    private float[] _deltas = [];
-    private float[] _accumulate = [];
-    private float[] _layer9Cache = []; // batch_normalization: x̂ and 1/√(σ² + ε) of the last training batch
-    private int _capacity;
+    private readonly global::Gen.BatchArenas _arenas = new(ActivationWidth, DeltaWidth, AccumulateWidth);
     private int _batch;
 
     /// <summary>Creates the model: Glorot-uniform kernels drawn from <paramref name="seed"/>, zero biases.</summary>
@@ -87,14 +84,15 @@ partial class TextGraph : global::Gen.IModel
         Optimizer = new global::Gen.Sgd(learningRate: 0.01f, momentum: 0.9f, nesterov: false);
         Optimizer.DefineTensors([200, 192, 8, 192, 8, 36, 27, 18, 3, 3, 6, 2], ["embedding/embeddings", "left/kernel", "left/bias", "right/kernel", "right/bias", "gru/kernel", "gru/recurrent_kernel", "gru/bias", "batch_normalization/gamma", "batch_normalization/beta", "dense/kernel", "dense/bias"]);
         global::System.Span<float> p = _parameters;
-        global::Gen.Initializers.RandomUniform(p.Slice(Layer0Kernel, 200), -0.05f, 0.05f, unchecked((ulong)seed), stream: 0);
-        global::Gen.Initializers.GlorotUniform(p.Slice(Layer2Kernel, 192), 24, 8, unchecked((ulong)seed), stream: 2);
-        global::Gen.Initializers.GlorotUniform(p.Slice(Layer3Kernel, 192), 24, 8, unchecked((ulong)seed), stream: 3);
-        global::Gen.Initializers.GlorotUniform(p.Slice(Layer8Kernel, 36), 4, 9, unchecked((ulong)seed), stream: 8);
-        global::Gen.Initializers.Orthogonal(p.Slice(Layer8Recurrent, 27), 3, 9, unchecked((ulong)seed), stream: 19);
-        p.Slice(Layer9Kernel, 3).Fill(1f); // batch_normalization gamma
-        new global::System.Span<float>(_state, Layer9MovingVariance, 3).Fill(1f); // batch_normalization moving_variance
-        global::Gen.Initializers.GlorotUniform(p.Slice(Layer10Kernel, 6), 3, 2, unchecked((ulong)seed), stream: 10);
+        global::System.Span<float> state = _state;
+        global::Gen.Initializers.RandomUniform(p.Slice(EmbeddingKernel, 200), -0.05f, 0.05f, unchecked((ulong)seed), stream: 0);
+        global::Gen.Initializers.GlorotUniform(p.Slice(LeftKernel, 192), 24, 8, unchecked((ulong)seed), stream: 2);
+        global::Gen.Initializers.GlorotUniform(p.Slice(RightKernel, 192), 24, 8, unchecked((ulong)seed), stream: 3);
+        global::Gen.Initializers.GlorotUniform(p.Slice(GruKernel, 36), 4, 9, unchecked((ulong)seed), stream: 8);
+        global::Gen.Initializers.Orthogonal(p.Slice(GruRecurrent, 27), 3, 9, unchecked((ulong)seed), stream: 19);
+        p.Slice(BatchNormalizationKernel, 3).Fill(1f); // batch_normalization gamma
+        state.Slice(BatchNormalizationMovingVariance, 3).Fill(1f); // batch_normalization moving_variance
+        global::Gen.Initializers.GlorotUniform(p.Slice(DenseKernel, 6), 3, 2, unchecked((ulong)seed), stream: 10);
     }
 
     /// <summary>Trains the model (Keras's <c>fit</c>); returns the per-epoch loss and metrics.</summary>
@@ -138,20 +136,20 @@ partial class TextGraph : global::Gen.IModel
 
     private static readonly global::Gen.Checkpoints.WeightTensor[] WeightTensors =
     [
-        new("embedding/embeddings", Layer0Kernel, [50, 4]),
-        new("left/kernel", Layer2Kernel, [24, 8]),
-        new("left/bias", Layer2Bias, [8]),
-        new("right/kernel", Layer3Kernel, [24, 8]),
-        new("right/bias", Layer3Bias, [8]),
-        new("gru/kernel", Layer8Kernel, [4, 9]),
-        new("gru/recurrent_kernel", Layer8Recurrent, [3, 9]),
-        new("gru/bias", Layer8Bias, [2, 9]),
-        new("batch_normalization/gamma", Layer9Kernel, [3]),
-        new("batch_normalization/beta", Layer9Bias, [3]),
-        new("batch_normalization/moving_mean", Layer9MovingMean, [3], IsState: true),
-        new("batch_normalization/moving_variance", Layer9MovingVariance, [3], IsState: true),
-        new("dense/kernel", Layer10Kernel, [3, 2]),
-        new("dense/bias", Layer10Bias, [2]),
+        new("embedding/embeddings", EmbeddingKernel, [50, 4]),
+        new("left/kernel", LeftKernel, [24, 8]),
+        new("left/bias", LeftBias, [8]),
+        new("right/kernel", RightKernel, [24, 8]),
+        new("right/bias", RightBias, [8]),
+        new("gru/kernel", GruKernel, [4, 9]),
+        new("gru/recurrent_kernel", GruRecurrent, [3, 9]),
+        new("gru/bias", GruBias, [2, 9]),
+        new("batch_normalization/gamma", BatchNormalizationKernel, [3]),
+        new("batch_normalization/beta", BatchNormalizationBias, [3]),
+        new("batch_normalization/moving_mean", BatchNormalizationMovingMean, [3], IsState: true),
+        new("batch_normalization/moving_variance", BatchNormalizationMovingVariance, [3], IsState: true),
+        new("dense/kernel", DenseKernel, [3, 2]),
+        new("dense/bias", DenseBias, [2]),
     ];
 
     /// <summary>A table of the layers, their output shapes and parameter counts, as Keras's <c>summary()</c>.</summary>
@@ -176,23 +174,25 @@ partial class TextGraph : global::Gen.IModel
     /// <summary>What training updates but the optimizer does not: each BatchNormalization's moving mean, then moving variance.</summary>
     public global::System.Span<float> State => _state;
     /// <inheritdoc/>
-    public global::System.ReadOnlySpan<float> Output => new(_activations, _batch * Layer10A, _batch * OutputSize);
+    public global::System.ReadOnlySpan<float> Output => new(_arenas.Activations, _arenas.Capacity * DenseA, _batch * OutputSize);
     /// <inheritdoc/>
     public global::Gen.Metric[] CreateMetrics() => [new global::Gen.CategoricalAccuracyMetric()];
 
     /// <inheritdoc/>
     public void Forward(global::System.ReadOnlySpan<float> x, int batch)
     {
-        CheckBatch(x, default, default, batch, checkTargets: false);
+        global::Gen.BatchArenas.CheckBatch(x, default, default, batch, InputSize, TargetSize, checkTargets: false);
         Run(x, batch, training: false);
     }
 
     /// <inheritdoc/>
     public float ComputeGradients(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y, global::System.ReadOnlySpan<float> sampleWeight, int batch)
     {
-        CheckBatch(x, y, sampleWeight, batch, checkTargets: true);
+        global::Gen.BatchArenas.CheckBatch(x, y, sampleWeight, batch, InputSize, TargetSize, checkTargets: true);
         Run(x, batch, training: true);
-        var dOutput = new global::System.Span<float>(_deltas, batch * Layer10Grad, batch * OutputSize);
+        int capacity = _arenas.Capacity;
+        global::System.Span<float> d = _arenas.Deltas;
+        var dOutput = d.Slice(capacity * DenseGrad, batch * OutputSize);
         float loss = Loss.Compute(Output, y, sampleWeight, batch, dOutput);
         Backward(x, batch);
         return loss;
@@ -202,144 +202,128 @@ partial class TextGraph : global::Gen.IModel
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Run(global::System.ReadOnlySpan<float> x, int batch, bool training)
     {
-        EnsureCapacity(batch);
+        _arenas.Ensure(batch);
+        int capacity = _arenas.Capacity;
         global::System.ReadOnlySpan<float> p = _parameters;
-        global::System.Span<float> s = _activations;
+        global::System.Span<float> s = _arenas.Activations;
         global::System.Span<float> state = _state;
 
-        // embedding: x (B, 6) indices -> z0 (B, 6, 4), rows of the table (50, 4)
-        var z0 = s.Slice(batch * Layer0Z, batch * 24);
-        global::Gen.Cpu.Embedding.Forward(x, p.Slice(Layer0Kernel, 200), z0, batch * 6, 50, 4);
+        // embedding: x (B, 6) indices -> embeddingZ (B, 6, 4), rows of the table (50, 4)
+        var embeddingZ = s.Slice(capacity * EmbeddingZ, batch * 24);
+        global::Gen.Cpu.Embedding.Forward(x, p.Slice(EmbeddingKernel, 200), embeddingZ, batch * 6, 50, 4);
 
-        // tokens: z0 seen as (B, 24); the data stay where they are
+        // tokens: embeddingZ seen as (B, 24); the data stay where they are
 
-        // left: z0 (B, 24) -> z2 = z0 @ W + b (B, 8) -> a2 = relu(z2)
-        var z2 = s.Slice(batch * Layer2Z, batch * 8);
-        global::Gen.Cpu.Dense.Forward(z0, p.Slice(Layer2Kernel, 192), p.Slice(Layer2Bias, 8), z2, batch, 24, 8);
-        var a2 = s.Slice(batch * Layer2A, batch * 8);
-        global::Gen.Cpu.Activations.Relu.Forward(z2, a2, 8);
+        // left: embeddingZ (B, 24) -> leftZ = embeddingZ @ W + b (B, 8) -> leftA = relu(leftZ)
+        var leftZ = s.Slice(capacity * LeftZ, batch * 8);
+        global::Gen.Cpu.Dense.Forward(embeddingZ, p.Slice(LeftKernel, 192), p.Slice(LeftBias, 8), leftZ, batch, 24, 8);
+        var leftA = s.Slice(capacity * LeftA, batch * 8);
+        global::Gen.Cpu.Activations.Relu.Forward(leftZ, leftA, 8);
 
-        // right: z0 (B, 24) -> z3 = z0 @ W + b (B, 8)
-        var z3 = s.Slice(batch * Layer3Z, batch * 8);
-        global::Gen.Cpu.Dense.Forward(z0, p.Slice(Layer3Kernel, 192), p.Slice(Layer3Bias, 8), z3, batch, 24, 8);
+        // right: embeddingZ (B, 24) -> rightZ = embeddingZ @ W + b (B, 8)
+        var rightZ = s.Slice(capacity * RightZ, batch * 8);
+        global::Gen.Cpu.Dense.Forward(embeddingZ, p.Slice(RightKernel, 192), p.Slice(RightBias, 8), rightZ, batch, 24, 8);
 
-        // add: z4 = a2 + z3 (B, 8)
-        var z4 = s.Slice(batch * Layer4Z, batch * 8);
-        global::Gen.Cpu.Add.Forward(a2, z3, z4);
+        // add: addZ = leftA + rightZ (B, 8)
+        var addZ = s.Slice(capacity * AddZ, batch * 8);
+        global::Gen.Cpu.Add.Forward(leftA, rightZ, addZ);
 
-        // activation: z4 (B, 8) -> a5 = tanh(z4)
-        var a5 = s.Slice(batch * Layer5A, batch * 8);
-        global::Gen.Cpu.Activations.Tanh.Forward(z4, a5, 8);
+        // activation: addZ (B, 8) -> activationA = tanh(addZ)
+        var activationA = s.Slice(capacity * ActivationA, batch * 8);
+        global::Gen.Cpu.Activations.Tanh.Forward(addZ, activationA, 8);
 
-        // concatenate: a5 ‖ a2 on the last axis -> z6 (B, 16)
-        var z6 = s.Slice(batch * Layer6Z, batch * 16);
-        global::Gen.Cpu.Concatenate.ForwardPart(a5, z6, batch, 8, 16, 0);
-        global::Gen.Cpu.Concatenate.ForwardPart(a2, z6, batch, 8, 16, 8);
+        // concatenate: activationA ‖ leftA on the last axis -> concatenateZ (B, 16)
+        var concatenateZ = s.Slice(capacity * ConcatenateZ, batch * 16);
+        global::Gen.Cpu.Concatenate.ForwardPart(activationA, concatenateZ, batch, 8, 16, 0);
+        global::Gen.Cpu.Concatenate.ForwardPart(leftA, concatenateZ, batch, 8, 16, 8);
 
-        // reshape: z6 seen as (B, 4, 4); the data stay where they are
+        // reshape: concatenateZ seen as (B, 4, 4); the data stay where they are
 
-        // gru: z6 (B, 4, 4) -> z8 (B, 3): GRU, gates [z, r, h], reset after
-        var z8 = s.Slice(batch * Layer8Z, batch * 3);
-        global::Gen.Cpu.Gru.Forward(z6, p.Slice(Layer8Kernel, 36), p.Slice(Layer8Recurrent, 27), p.Slice(Layer8Bias, 18), z8,
-            s.Slice(batch * Layer8Cache, batch * 60), batch, 4, 4, 3, returnSequences: false, goBackwards: false);
+        // gru: concatenateZ (B, 4, 4) -> gruZ (B, 3): GRU, gates [z, r, h], reset after
+        var gruZ = s.Slice(capacity * GruZ, batch * 3);
+        global::Gen.Cpu.Gru.Forward(concatenateZ, p.Slice(GruKernel, 36), p.Slice(GruRecurrent, 27), p.Slice(GruBias, 18), gruZ,
+            s.Slice(capacity * GruCache, batch * 60), batch, 4, 4, 3, returnSequences: false, goBackwards: false);
 
-        // batch_normalization: z8 (B, 3) -> z9 = (x − μ)/√(σ² + 0.001)·γ + β over the last axis, batch statistics in training, moving ones in inference
-        var z9 = s.Slice(batch * Layer9Z, batch * 3);
+        // batch_normalization: gruZ (B, 3) -> batchNormalizationZ = (x − μ)/√(σ² + 0.001)·γ + β over the last axis, batch statistics in training, moving ones in inference
+        var batchNormalizationZ = s.Slice(capacity * BatchNormalizationZ, batch * 3);
         if (training)
-            global::Gen.Cpu.BatchNorm.TrainingForward(z8, p.Slice(Layer9Kernel, 3), p.Slice(Layer9Bias, 3), state.Slice(Layer9MovingMean, 3), state.Slice(Layer9MovingVariance, 3), z9, _layer9Cache, batch, 3, momentum: 0.99f, epsilon: 0.001f);
+            global::Gen.Cpu.BatchNorm.TrainingForward(gruZ, p.Slice(BatchNormalizationKernel, 3), p.Slice(BatchNormalizationBias, 3), state.Slice(BatchNormalizationMovingMean, 3), state.Slice(BatchNormalizationMovingVariance, 3), batchNormalizationZ, s.Slice(capacity * BatchNormalizationCache, global::Gen.Cpu.BatchNorm.CacheSize(batch, 3)), batch, 3, momentum: 0.99f, epsilon: 0.001f);
         else
-            global::Gen.Cpu.BatchNorm.InferenceForward(z8, p.Slice(Layer9Kernel, 3), p.Slice(Layer9Bias, 3), state.Slice(Layer9MovingMean, 3), state.Slice(Layer9MovingVariance, 3), z9, batch, 3, epsilon: 0.001f);
+            global::Gen.Cpu.BatchNorm.InferenceForward(gruZ, p.Slice(BatchNormalizationKernel, 3), p.Slice(BatchNormalizationBias, 3), state.Slice(BatchNormalizationMovingMean, 3), state.Slice(BatchNormalizationMovingVariance, 3), batchNormalizationZ, batch, 3, epsilon: 0.001f);
 
-        // dense: z9 (B, 3) -> z10 = z9 @ W + b (B, 2) -> a10 = softmax(z10)
-        var z10 = s.Slice(batch * Layer10Z, batch * 2);
-        global::Gen.Cpu.Dense.Forward(z9, p.Slice(Layer10Kernel, 6), p.Slice(Layer10Bias, 2), z10, batch, 3, 2);
-        var a10 = s.Slice(batch * Layer10A, batch * 2);
-        global::Gen.Cpu.Activations.Softmax.Forward(z10, a10, 2);
+        // dense: batchNormalizationZ (B, 3) -> denseZ = batchNormalizationZ @ W + b (B, 2) -> denseA = softmax(denseZ)
+        var denseZ = s.Slice(capacity * DenseZ, batch * 2);
+        global::Gen.Cpu.Dense.Forward(batchNormalizationZ, p.Slice(DenseKernel, 6), p.Slice(DenseBias, 2), denseZ, batch, 3, 2);
+        var denseA = s.Slice(capacity * DenseA, batch * 2);
+        global::Gen.Cpu.Activations.Softmax.Forward(denseZ, denseA, 2);
         _batch = batch;
     }
 
     /// <summary>
-    /// The backward pass, the forward in reverse: on entry the gradient arena holds dLoss/d(output) of each output;
+    /// The backward pass, the forward in reverse: on entry the delta arena holds dLoss/d(output) of each output;
     /// fills the parameters' gradients. Each layer turns the gradient of its output into its parameters' gradients
     /// and its inputs' gradients; an output read by several layers gets the sum of their gradients.
     /// </summary>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Backward(global::System.ReadOnlySpan<float> x, int batch)
     {
+        int capacity = _arenas.Capacity;
         global::System.ReadOnlySpan<float> p = _parameters;
-        global::System.ReadOnlySpan<float> s = _activations;
+        global::System.Span<float> s = _arenas.Activations;
         global::System.Span<float> g = _gradients;
-        global::System.Span<float> d = _deltas;
-        global::System.Span<float> acc = _accumulate;
+        global::System.Span<float> d = _arenas.Deltas;
+        global::System.Span<float> acc = _arenas.Accumulate;
 
-        // dense: d10 holds dLoss/d(output) (B, 2)
-        var d10 = d.Slice(batch * Layer10Grad, batch * 2);
-        global::Gen.Cpu.Activations.Softmax.Backward(s.Slice(batch * Layer10Z, batch * 2), s.Slice(batch * Layer10A, batch * 2), d10, d10, 2); // in place: now dLoss/dz
-        global::Gen.Cpu.Dense.BackwardParameters(s.Slice(batch * Layer9Z, batch * 3), d10, g.Slice(Layer10Kernel, 6), g.Slice(Layer10Bias, 2), batch, 3, 2);
-        global::Gen.Cpu.Dense.BackwardInput(d10, p.Slice(Layer10Kernel, 6), d.Slice(batch * Layer9Grad, batch * 3), batch, 3, 2);
+        // dense: denseGrad holds dLoss/d(output) (B, 2)
+        var denseGrad = d.Slice(capacity * DenseGrad, batch * 2);
+        // dense: dW = xᵀ·dz, db = Σ dz, dx = dz·Wᵀ, dz = softmax′(z)·denseGrad
+        global::Gen.Cpu.Activations.Softmax.Backward(s.Slice(capacity * DenseZ, batch * 2), s.Slice(capacity * DenseA, batch * 2), denseGrad, denseGrad, 2); // in place: now dLoss/dz
+        global::Gen.Cpu.Dense.BackwardParameters(s.Slice(capacity * BatchNormalizationZ, batch * 3), denseGrad, g.Slice(DenseKernel, 6), g.Slice(DenseBias, 2), batch, 3, 2);
+        global::Gen.Cpu.Dense.BackwardInput(denseGrad, p.Slice(DenseKernel, 6), d.Slice(capacity * BatchNormalizationGrad, batch * 3), batch, 3, 2);
 
-        // batch_normalization: d9 holds dLoss/d(output) (B, 3)
-        var d9 = d.Slice(batch * Layer9Grad, batch * 3);
-        global::Gen.Cpu.BatchNorm.Backward(d9, p.Slice(Layer9Kernel, 3), _layer9Cache, d.Slice(batch * Layer8Grad, batch * 3), g.Slice(Layer9Kernel, 3), g.Slice(Layer9Bias, 3), batch, 3);
+        // batch_normalization: batchNormalizationGrad holds dLoss/d(output) (B, 3)
+        var batchNormalizationGrad = d.Slice(capacity * BatchNormalizationGrad, batch * 3);
+        // batch_normalization: dγ = Σ dy·x̂, dβ = Σ dy, dx from the batch statistics
+        global::Gen.Cpu.BatchNorm.Backward(batchNormalizationGrad, p.Slice(BatchNormalizationKernel, 3), s.Slice(capacity * BatchNormalizationCache, global::Gen.Cpu.BatchNorm.CacheSize(batch, 3)), d.Slice(capacity * GruGrad, batch * 3), g.Slice(BatchNormalizationKernel, 3), g.Slice(BatchNormalizationBias, 3), batch, 3);
 
-        // gru: d8 holds dLoss/d(output) (B, 3)
-        var d8 = d.Slice(batch * Layer8Grad, batch * 3);
-        global::Gen.Cpu.Gru.Backward(s.Slice(batch * Layer6Z, batch * 16), p.Slice(Layer8Kernel, 36), p.Slice(Layer8Recurrent, 27), s.Slice(batch * Layer8Cache, batch * 60), d8,
-            g.Slice(Layer8Kernel, 36), g.Slice(Layer8Recurrent, 27), g.Slice(Layer8Bias, 18), d.Slice(batch * Layer6Grad, batch * 16),
-            new global::System.Span<float>(_activations, batch * Layer8Scratch, batch * 51), batch, 4, 4, 3, returnSequences: false, goBackwards: false);
+        // gru: gruGrad holds dLoss/d(output) (B, 3)
+        var gruGrad = d.Slice(capacity * GruGrad, batch * 3);
+        // gru: backpropagation through time
+        global::Gen.Cpu.Gru.Backward(s.Slice(capacity * ConcatenateZ, batch * 16), p.Slice(GruKernel, 36), p.Slice(GruRecurrent, 27), s.Slice(capacity * GruCache, batch * 60), gruGrad,
+            g.Slice(GruKernel, 36), g.Slice(GruRecurrent, 27), g.Slice(GruBias, 18), d.Slice(capacity * ConcatenateGrad, batch * 16),
+            s.Slice(capacity * GruScratch, batch * 51), batch, 4, 4, 3, returnSequences: false, goBackwards: false);
 
-        // concatenate: d6 holds dLoss/d(output) (B, 16)
-        var d6 = d.Slice(batch * Layer6Grad, batch * 16);
-        global::Gen.Cpu.Concatenate.BackwardPart(d6, d.Slice(batch * Layer5Grad, batch * 8), batch, 8, 16, 0);
-        global::Gen.Cpu.Concatenate.BackwardPart(d6, d.Slice(batch * Layer2Grad, batch * 8), batch, 8, 16, 8);
+        // concatenate: concatenateGrad holds dLoss/d(output) (B, 16)
+        var concatenateGrad = d.Slice(capacity * ConcatenateGrad, batch * 16);
+        global::Gen.Cpu.Concatenate.BackwardPart(concatenateGrad, d.Slice(capacity * ActivationGrad, batch * 8), batch, 8, 16, 0);
+        global::Gen.Cpu.Concatenate.BackwardPart(concatenateGrad, d.Slice(capacity * LeftGrad, batch * 8), batch, 8, 16, 8);
 
-        // activation: d5 holds dLoss/d(output) (B, 8)
-        var d5 = d.Slice(batch * Layer5Grad, batch * 8);
-        global::Gen.Cpu.Activations.Tanh.Backward(s.Slice(batch * Layer4Z, batch * 8), s.Slice(batch * Layer5A, batch * 8), d5, d.Slice(batch * Layer4Grad, batch * 8), 8);
+        // activation: activationGrad holds dLoss/d(output) (B, 8)
+        var activationGrad = d.Slice(capacity * ActivationGrad, batch * 8);
+        global::Gen.Cpu.Activations.Tanh.Backward(s.Slice(capacity * AddZ, batch * 8), s.Slice(capacity * ActivationA, batch * 8), activationGrad, d.Slice(capacity * AddGrad, batch * 8), 8); // dx = tanh′(x)·dy
 
-        // add: d4 holds dLoss/d(output) (B, 8)
-        var d4 = d.Slice(batch * Layer4Grad, batch * 8);
-        global::System.Numerics.Tensors.TensorPrimitives.Add(d.Slice(batch * Layer2Grad, batch * 8), d4, d.Slice(batch * Layer2Grad, batch * 8));
-        d4.CopyTo(d.Slice(batch * Layer3Grad, batch * 8));
+        // add: addGrad holds dLoss/d(output) (B, 8)
+        var addGrad = d.Slice(capacity * AddGrad, batch * 8);
+        global::System.Numerics.Tensors.TensorPrimitives.Add(d.Slice(capacity * LeftGrad, batch * 8), addGrad, d.Slice(capacity * LeftGrad, batch * 8));
+        addGrad.CopyTo(d.Slice(capacity * RightGrad, batch * 8));
 
-        // right: d3 holds dLoss/d(output) (B, 8)
-        var d3 = d.Slice(batch * Layer3Grad, batch * 8);
-        global::Gen.Cpu.Dense.BackwardParameters(s.Slice(batch * Layer0Z, batch * 24), d3, g.Slice(Layer3Kernel, 192), g.Slice(Layer3Bias, 8), batch, 24, 8);
-        global::Gen.Cpu.Dense.BackwardInput(d3, p.Slice(Layer3Kernel, 192), d.Slice(batch * Layer0Grad, batch * 24), batch, 24, 8);
+        // right: rightGrad holds dLoss/d(output) (B, 8)
+        var rightGrad = d.Slice(capacity * RightGrad, batch * 8);
+        // right: dW = xᵀ·dz, db = Σ dz, dx = dz·Wᵀ
+        global::Gen.Cpu.Dense.BackwardParameters(s.Slice(capacity * EmbeddingZ, batch * 24), rightGrad, g.Slice(RightKernel, 192), g.Slice(RightBias, 8), batch, 24, 8);
+        global::Gen.Cpu.Dense.BackwardInput(rightGrad, p.Slice(RightKernel, 192), d.Slice(capacity * EmbeddingGrad, batch * 24), batch, 24, 8);
 
-        // left: d2 holds dLoss/d(output) (B, 8)
-        var d2 = d.Slice(batch * Layer2Grad, batch * 8);
-        global::Gen.Cpu.Activations.Relu.Backward(s.Slice(batch * Layer2Z, batch * 8), s.Slice(batch * Layer2A, batch * 8), d2, d2, 8); // in place: now dLoss/dz
-        global::Gen.Cpu.Dense.BackwardParameters(s.Slice(batch * Layer0Z, batch * 24), d2, g.Slice(Layer2Kernel, 192), g.Slice(Layer2Bias, 8), batch, 24, 8);
-        global::Gen.Cpu.Dense.BackwardInput(d2, p.Slice(Layer2Kernel, 192), acc.Slice(0, batch * 24), batch, 24, 8);
-        global::System.Numerics.Tensors.TensorPrimitives.Add(d.Slice(batch * Layer0Grad, batch * 24), acc.Slice(0, batch * 24), d.Slice(batch * Layer0Grad, batch * 24));
+        // left: leftGrad holds dLoss/d(output) (B, 8)
+        var leftGrad = d.Slice(capacity * LeftGrad, batch * 8);
+        // left: dW = xᵀ·dz, db = Σ dz, dx = dz·Wᵀ, dz = relu′(z)·leftGrad
+        global::Gen.Cpu.Activations.Relu.Backward(s.Slice(capacity * LeftZ, batch * 8), s.Slice(capacity * LeftA, batch * 8), leftGrad, leftGrad, 8); // in place: now dLoss/dz
+        global::Gen.Cpu.Dense.BackwardParameters(s.Slice(capacity * EmbeddingZ, batch * 24), leftGrad, g.Slice(LeftKernel, 192), g.Slice(LeftBias, 8), batch, 24, 8);
+        global::Gen.Cpu.Dense.BackwardInput(leftGrad, p.Slice(LeftKernel, 192), acc.Slice(0, batch * 24), batch, 24, 8);
+        global::System.Numerics.Tensors.TensorPrimitives.Add(d.Slice(capacity * EmbeddingGrad, batch * 24), acc.Slice(0, batch * 24), d.Slice(capacity * EmbeddingGrad, batch * 24));
 
-        // embedding: d0 holds dLoss/d(output) (B, 6, 4)
-        var d0 = d.Slice(batch * Layer0Grad, batch * 24);
-        global::Gen.Cpu.Embedding.Backward(x, d0, g.Slice(Layer0Kernel, 200), batch * 6, 50, 4);
-    }
-
-    /// <summary>Grows the arenas for a larger batch; the only allocation after construction.</summary>
-    private void EnsureCapacity(int batch)
-    {
-        if (batch <= _capacity) return;
-        _activations = new float[checked(batch * ActivationWidth)];
-        _deltas = new float[checked(batch * GradientWidth)];
-        _accumulate = new float[checked(batch * AccumulateWidth)];
-        _layer9Cache = new float[global::Gen.Cpu.BatchNorm.CacheSize(batch, 3)];
-        _capacity = batch;
-    }
-
-    private void CheckBatch(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y, global::System.ReadOnlySpan<float> sampleWeight, int batch, bool checkTargets)
-    {
-        if (batch <= 0) throw new global::System.ArgumentOutOfRangeException(nameof(batch), batch, "Expected a batch of at least one sample.");
-        if (x.Length != batch * InputSize)
-            throw new global::System.ArgumentException($"Expected x to hold {batch} × 6 = {batch * InputSize} floats; got {x.Length}.", nameof(x));
-        if (!checkTargets) return;
-        if (y.Length != batch * TargetSize)
-            throw new global::System.ArgumentException($"Expected y to hold {batch} × 2 = {batch * TargetSize} floats; got {y.Length}.", nameof(y));
-        if (!sampleWeight.IsEmpty && sampleWeight.Length != batch)
-            throw new global::System.ArgumentException($"Expected one sample weight per sample ({batch}); got {sampleWeight.Length}.", nameof(sampleWeight));
+        // embedding: embeddingGrad holds dLoss/d(output) (B, 6, 4)
+        var embeddingGrad = d.Slice(capacity * EmbeddingGrad, batch * 24);
+        global::Gen.Cpu.Embedding.Backward(x, embeddingGrad, g.Slice(EmbeddingKernel, 200), batch * 6, 50, 4); // each row's gradient summed into the table
     }
 
     /// <summary>The loss and each metric of an evaluation, by name.</summary>

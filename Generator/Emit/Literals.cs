@@ -33,4 +33,17 @@ internal static class Literals
 
     public static string String(string value) =>
         "\"" + value.Replace("\\", "\\\\").Replace("\"", "\\\"").Replace("\n", "\\n") + "\"";
+
+    /// <summary>"MeanSquaredError" -> "mean_squared_error", as Keras names things.</summary>
+    public static string SnakeCase(string pascal)
+    {
+        var text = new System.Text.StringBuilder();
+        for (int i = 0; i < pascal.Length; i++)
+        {
+            char c = pascal[i];
+            if (char.IsUpper(c) && i > 0) text.Append('_');
+            text.Append(char.ToLowerInvariant(c));
+        }
+        return text.ToString();
+    }
 }

@@ -1,0 +1,64 @@
+namespace Gen;
+
+/// <summary>
+/// The per-batch arenas of a generated model: activations (each layer's outputs, masks and caches) and deltas
+/// (dLoss/d(output) of each layer), plus one accumulation buffer for outputs read by several layers. The model's
+/// buffer plan gives every tensor a per-sample offset k and width; for a capacity of C samples the tensor starts at
+/// C × k, so no address depends on the current batch. Grows (the only allocation after construction) when a batch
+/// exceeds the capacity; the contents are then undefined until the next forward pass.
+/// </summary>
+public sealed class BatchArenas
+{
+    private readonly int _activationWidth, _deltaWidth, _accumulateWidth;
+
+    /// <summary>Arenas for the given floats per sample; nothing is allocated until <see cref="Ensure"/>.</summary>
+    public BatchArenas(int activationWidth, int deltaWidth, int accumulateWidth = 0)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(activationWidth);
+        ArgumentOutOfRangeException.ThrowIfNegative(deltaWidth);
+        ArgumentOutOfRangeException.ThrowIfNegative(accumulateWidth);
+        _activationWidth = activationWidth;
+        _deltaWidth = deltaWidth;
+        _accumulateWidth = accumulateWidth;
+    }
+
+    /// <summary>The samples the arenas hold; tensor k starts at Capacity × k.</summary>
+    public int Capacity { get; private set; }
+
+    /// <summary>Capacity × the activation width: the forward pass's tensors.</summary>
+    public float[] Activations { get; private set; } = [];
+
+    /// <summary>Capacity × the delta width: the gradient of each layer's output.</summary>
+    public float[] Deltas { get; private set; } = [];
+
+    /// <summary>Capacity × the widest output read more than once: its second gradient, added to the first.</summary>
+    public float[] Accumulate { get; private set; } = [];
+
+    /// <summary>Makes room for a batch of <paramref name="batch"/> samples.</summary>
+    public void Ensure(int batch)
+    {
+        if (batch <= Capacity) return;
+        Activations = new float[checked(batch * _activationWidth)];
+        Deltas = new float[checked(batch * _deltaWidth)];
+        if (_accumulateWidth > 0) Accumulate = new float[checked(batch * _accumulateWidth)];
+        Capacity = batch;
+    }
+
+    /// <summary>
+    /// Checks one batch against a model's sizes: at least one sample, x of batch × <paramref name="inputSize"/> floats and,
+    /// when <paramref name="checkTargets"/>, y of batch × <paramref name="targetSize"/> and one sample weight per sample
+    /// (or none). Throws an <see cref="ArgumentException"/> naming the argument with the expected and actual sizes.
+    /// </summary>
+    public static void CheckBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> sampleWeight, int batch,
+        int inputSize, int targetSize, bool checkTargets)
+    {
+        if (batch <= 0) throw new ArgumentOutOfRangeException(nameof(batch), batch, "Expected a batch of at least one sample.");
+        if (x.Length != (long)batch * inputSize)
+            throw new ArgumentException($"Expected x to hold {batch} × {inputSize} = {(long)batch * inputSize} floats; got {x.Length}.", nameof(x));
+        if (!checkTargets) return;
+        if (y.Length != (long)batch * targetSize)
+            throw new ArgumentException($"Expected y to hold {batch} × {targetSize} = {(long)batch * targetSize} floats; got {y.Length}.", nameof(y));
+        if (!sampleWeight.IsEmpty && sampleWeight.Length != batch)
+            throw new ArgumentException($"Expected one sample weight per sample ({batch}); got {sampleWeight.Length}.", nameof(sampleWeight));
+    }
+}
