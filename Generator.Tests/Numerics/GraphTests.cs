@@ -421,7 +421,7 @@ public class GraphTests
         var result = model.Evaluate(x, new RiskAndKind.Targets(risk, kind));
         Assert.Equal(positive, result.Risk.PredictedPositiveRate, 5);
         Assert.Equal(topTwo, result.Kind.SparseTopKCategoricalAccuracy, 5);
-        Assert.Equal(2, Assert.IsType<SparseTopKCategoricalAccuracyMetric>(((OutputMetric)model.CreateMetrics()[3]).Inner).K);
+        Assert.Equal(2, Assert.IsType<SparseTopKCategoricalAccuracyMetric>(((HeadMetric)model.CreateMetrics()[3]).Inner).K);
         var history = model.Fit(x, new RiskAndKind.Targets(risk, kind), epochs: 1, verbose: 0);
         Assert.Single(history["risk_predicted_positive_rate"]);
         Assert.Single(history["kind_sparse_top_k_categorical_accuracy"]);
@@ -473,8 +473,14 @@ public class GraphTests
             for (int k = 0; k < 3; k++) meta[r, k] = x[r * 7 + 4 + k];
         }
         var predictions = model.Predict(new TwoInputs.Features(Text: text, Meta: meta));
-        model.Forward(x, Batch);
-        Assert.Equal(model.Output.ToArray(), predictions.Cast<float>().ToArray());
+        // The runtime's step reads the inputs part by part, each input's block where its layers read it.
+        IModel runtimeView = model;
+        var parts = new float[x.Length];
+        PartMajor.FromRows(x, Batch, runtimeView.InputWidths, parts);
+        runtimeView.Forward(parts, Batch);
+        var output = new float[Batch];
+        runtimeView.ReadOutput(output);
+        Assert.Equal(output, predictions.Cast<float>().ToArray());
         var history = model.Fit(new TwoInputs.Features(text, meta), y, epochs: 2, batchSize: 3, verbose: 0);
         Assert.Equal(2, history["loss"].Count);
         var error = Assert.ThrowsAny<ArgumentException>(() => model.Predict(new TwoInputs.Features(text, new float[Batch, 2])));

@@ -36,6 +36,8 @@ partial class Detectors
         private readonly float[] _gradients = new float[ParameterCount];
         private readonly global::Gen.BatchArenas _arenas = new(ActivationWidth, DeltaWidth);
         private int _batch;
+        private double _lossSum; // Σ batch loss × batch size since the running loss was reset
+        private long _lossCount;
 
         /// <summary>Creates the model: Glorot-uniform kernels drawn from <paramref name="seed"/>, zero biases.</summary>
         public AnomalyDetector(int seed = 0)
@@ -116,12 +118,16 @@ partial class Detectors
         /// <inheritdoc/>
         public global::System.Span<float> Gradients => _gradients;
         /// <inheritdoc/>
-        public global::System.ReadOnlySpan<float> Output => new(_arenas.Activations, _arenas.Capacity * Dense1Z, _batch * OutputSize);
+        public global::System.ReadOnlySpan<int> InputWidths => [8];
+        /// <inheritdoc/>
+        public global::System.ReadOnlySpan<int> TargetWidths => [1];
+        /// <inheritdoc/>
+        public global::System.ReadOnlySpan<int> OutputWidths => [1];
         /// <inheritdoc/>
         public global::Gen.Metric[] CreateMetrics() => [new global::Gen.BinaryAccuracyMetric(), new global::Gen.MeanSquaredErrorMetric(), new global::Gen.RootMeanSquaredErrorMetric()];
 
         /// <inheritdoc/>
-        public void Forward(global::System.ReadOnlySpan<float> x, int batch)
+        void global::Gen.IModel.Forward(global::System.ReadOnlySpan<float> x, int batch)
         {
             global::Gen.BatchArenas.CheckBatch(x, default, default, batch, InputSize, TargetSize, checkTargets: false);
             Run(x, batch);
@@ -132,11 +138,52 @@ partial class Detectors
         {
             global::Gen.BatchArenas.CheckBatch(x, y, sampleWeight, batch, InputSize, TargetSize, checkTargets: true);
             Run(x, batch);
-            int capacity = _arenas.Capacity;
-            global::System.Span<float> d = _arenas.Deltas;
-            var dOutput = d.Slice(capacity * Dense1Grad, batch * OutputSize);
-            float loss = Loss.Compute(Output, y, sampleWeight, batch, dOutput);
+            float loss = Losses(y, sampleWeight, batch, training: true, default);
             Backward(x, batch);
+            return loss;
+        }
+
+        /// <summary>The training step: forward, each output's loss, backward, the optimizer's update; the loss and the metrics accumulate.</summary>
+        void global::Gen.IModel.TrainStep(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y, global::System.ReadOnlySpan<float> sampleWeight, int batch, global::System.ReadOnlySpan<global::Gen.Metric> metrics)
+        {
+            global::Gen.BatchArenas.CheckBatch(x, y, sampleWeight, batch, InputSize, TargetSize, checkTargets: true);
+            Run(x, batch);
+            Losses(y, sampleWeight, batch, training: true, metrics);
+            Backward(x, batch);
+            Optimizer.Apply(_parameters, _gradients);
+        }
+
+        /// <summary>The evaluation step: forward in inference mode, each output's loss; the loss and the metrics accumulate.</summary>
+        void global::Gen.IModel.TestStep(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y, global::System.ReadOnlySpan<float> sampleWeight, int batch, global::System.ReadOnlySpan<global::Gen.Metric> metrics)
+        {
+            global::Gen.BatchArenas.CheckBatch(x, y, sampleWeight, batch, InputSize, TargetSize, checkTargets: true);
+            Run(x, batch);
+            Losses(y, sampleWeight, batch, training: false, metrics);
+        }
+
+        float global::Gen.IModel.RunningLoss => _lossCount == 0 ? 0f : (float)(_lossSum / _lossCount);
+
+        void global::Gen.IModel.ResetRunningLoss() => (_lossSum, _lossCount) = (0, 0);
+
+        void global::Gen.IModel.ReadOutput(global::System.Span<float> predictions)
+        {
+            int batch = _batch, capacity = _arenas.Capacity;
+            global::System.Span<float> s = _arenas.Activations;
+            s.Slice(capacity * Dense1Z, batch * 1).CopyTo(predictions.Slice(0, batch * 1)); // dense_1
+        }
+
+        /// <summary>Each output's loss on its own slot; in training its gradient into the output's delta slot. Returns Σ weight · loss.</summary>
+        private float Losses(global::System.ReadOnlySpan<float> y, global::System.ReadOnlySpan<float> sampleWeight, int batch, bool training, global::System.ReadOnlySpan<global::Gen.Metric> metrics)
+        {
+            int capacity = _arenas.Capacity;
+            global::System.Span<float> s = _arenas.Activations;
+            global::System.Span<float> d = _arenas.Deltas;
+            var prediction = s.Slice(capacity * Dense1Z, batch * 1);
+            var gradient = training ? d.Slice(capacity * Dense1Grad, batch * 1) : default;
+            float loss = Loss.Compute(prediction, y, sampleWeight, batch, gradient);
+            foreach (var metric in metrics) metric.Update(prediction, y, sampleWeight, batch);
+            _lossSum += (double)loss * batch;
+            _lossCount += batch;
             return loss;
         }
 

@@ -27,26 +27,33 @@ partial class PriceAndCategory : global::Gen.IModel
     private const int PriceZ = 128; // price x @ W + b (B, 1)
     private const int CategoryZ = 129; // category x @ W + b (B, 3)
     private const int CategoryA = 132; // category softmax (B, 3)
-    private const int Outputs = 135; // the outputs side by side (B, OutputSize)
-    private const int ActivationWidth = 139;
+    private const int ActivationWidth = 135;
 
     // Delta arena, laid out as the activations: dLoss/d(output) of each layer.
     private const int SharedGrad = 0; // shared (B, 64)
     private const int PriceGrad = 64; // price (B, 1)
     private const int CategoryGrad = 65; // category (B, 3)
-    private const int OutputGrads = 68; // dLoss/d(output) of the outputs side by side (B, OutputSize)
-    private const int DeltaWidth = 72;
+    private const int DeltaWidth = 68;
+
+    // Targets: output by output, the block at offset k per sample taking B × width floats of y from B × k.
+    private const int PriceTarget = 0; // output price's targets (B, 1) in y
+    private const int CategoryTarget = 1; // output category's targets (B, 1) in y
     private const int AccumulateWidth = 64; // a second gradient for outputs read more than once, added to the first
 
     private readonly float[] _parameters = new float[ParameterCount];
     private readonly float[] _gradients = new float[ParameterCount];
     private readonly global::Gen.BatchArenas _arenas = new(ActivationWidth, DeltaWidth, AccumulateWidth);
     private int _batch;
+    private double _lossSum; // Σ batch loss × batch size since the running loss was reset
+    private long _lossCount;
 
     /// <summary>Creates the model: Glorot-uniform kernels drawn from <paramref name="seed"/>, zero biases.</summary>
     public PriceAndCategory(int seed = 0)
     {
         Optimizer = new global::Gen.Adam(learningRate: 0.001f, beta1: 0.9f, beta2: 0.999f, epsilon: 1E-07f, amsgrad: false);
+        _loss = new(
+            new global::Gen.OutputHead("price", _priceLoss, weight: 1f, outputOffset: 0, outputWidth: 1, targetOffset: 0),
+            new global::Gen.OutputHead("category", _categoryLoss, weight: 0.5f, outputOffset: 1, outputWidth: 3, targetOffset: 1));
         Optimizer.DefineTensors([640, 64, 64, 1, 192, 3], ["shared/kernel", "shared/bias", "price/kernel", "price/bias", "category/kernel", "category/bias"]);
         global::System.Span<float> p = _parameters;
         global::Gen.Initializers.GlorotUniform(p.Slice(SharedKernel, 640), 10, 64, unchecked((ulong)seed), stream: 0);
@@ -118,9 +125,9 @@ partial class PriceAndCategory : global::Gen.IModel
     public int TargetSize => 2;
     /// <inheritdoc/>
     public bool SparseTargets => false;
-    private readonly global::Gen.MultiOutputLoss _loss = new(
-        new global::Gen.OutputHead("price", new global::Gen.MeanSquaredError(), weight: 1f, outputOffset: 0, outputWidth: 1, targetOffset: 0),
-        new global::Gen.OutputHead("category", new global::Gen.SparseCategoricalCrossentropy(fromLogits: false), weight: 0.5f, outputOffset: 1, outputWidth: 3, targetOffset: 1));
+    private readonly global::Gen.Loss _priceLoss = new global::Gen.MeanSquaredError(); // price
+    private readonly global::Gen.Loss _categoryLoss = new global::Gen.SparseCategoricalCrossentropy(fromLogits: false); // category
+    private readonly global::Gen.MultiOutputLoss _loss;
     /// <inheritdoc/>
     public global::Gen.Loss Loss => _loss;
     /// <inheritdoc/>
@@ -130,16 +137,20 @@ partial class PriceAndCategory : global::Gen.IModel
     /// <inheritdoc/>
     public global::System.Span<float> Gradients => _gradients;
     /// <inheritdoc/>
-    public global::System.ReadOnlySpan<float> Output => new(_arenas.Activations, _arenas.Capacity * Outputs, _batch * OutputSize);
+    public global::System.ReadOnlySpan<int> InputWidths => [10];
+    /// <inheritdoc/>
+    public global::System.ReadOnlySpan<int> TargetWidths => [1, 1];
+    /// <inheritdoc/>
+    public global::System.ReadOnlySpan<int> OutputWidths => [1, 3];
     /// <inheritdoc/>
     public global::Gen.Metric[] CreateMetrics() => [
-        new global::Gen.OutputLossMetric(_loss.Heads[0]),
-        new global::Gen.OutputLossMetric(_loss.Heads[1]),
-        new global::Gen.OutputMetric(_loss.Heads[0], new global::Gen.MeanAbsoluteErrorMetric()),
-        new global::Gen.OutputMetric(_loss.Heads[1], new global::Gen.SparseCategoricalAccuracyMetric())];
+        new global::Gen.HeadLossMetric("price"),
+        new global::Gen.HeadLossMetric("category"),
+        new global::Gen.HeadMetric("price", new global::Gen.MeanAbsoluteErrorMetric()),
+        new global::Gen.HeadMetric("category", new global::Gen.SparseCategoricalAccuracyMetric())];
 
     /// <inheritdoc/>
-    public void Forward(global::System.ReadOnlySpan<float> x, int batch)
+    void global::Gen.IModel.Forward(global::System.ReadOnlySpan<float> x, int batch)
     {
         global::Gen.BatchArenas.CheckBatch(x, default, default, batch, InputSize, TargetSize, checkTargets: false);
         Run(x, batch);
@@ -149,14 +160,77 @@ partial class PriceAndCategory : global::Gen.IModel
     public float ComputeGradients(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y, global::System.ReadOnlySpan<float> sampleWeight, int batch)
     {
         global::Gen.BatchArenas.CheckBatch(x, y, sampleWeight, batch, InputSize, TargetSize, checkTargets: true);
+        y = _arenas.TargetParts(y, batch, TargetWidths); // side-by-side rows, output by output
         Run(x, batch);
-        int capacity = _arenas.Capacity;
-        global::System.Span<float> d = _arenas.Deltas;
-        var dOutput = d.Slice(capacity * OutputGrads, batch * OutputSize);
-        float loss = Loss.Compute(Output, y, sampleWeight, batch, dOutput); // Σ weight · loss; dOutput holds each output's weighted gradient
-        global::Gen.Cpu.Columns.Gather(dOutput, batch, OutputSize, 0, 1, d.Slice(capacity * PriceGrad, batch * 1)); // price
-        global::Gen.Cpu.Columns.Gather(dOutput, batch, OutputSize, 1, 3, d.Slice(capacity * CategoryGrad, batch * 3)); // category
+        float loss = Losses(y, sampleWeight, batch, training: true, default);
         Backward(x, batch);
+        return loss;
+    }
+
+    /// <summary>The training step: forward, each output's loss, backward, the optimizer's update; the loss and the metrics accumulate.</summary>
+    void global::Gen.IModel.TrainStep(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y, global::System.ReadOnlySpan<float> sampleWeight, int batch, global::System.ReadOnlySpan<global::Gen.Metric> metrics)
+    {
+        global::Gen.BatchArenas.CheckBatch(x, y, sampleWeight, batch, InputSize, TargetSize, checkTargets: true);
+        Run(x, batch);
+        Losses(y, sampleWeight, batch, training: true, metrics);
+        Backward(x, batch);
+        Optimizer.Apply(_parameters, _gradients);
+    }
+
+    /// <summary>The evaluation step: forward in inference mode, each output's loss; the loss and the metrics accumulate.</summary>
+    void global::Gen.IModel.TestStep(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y, global::System.ReadOnlySpan<float> sampleWeight, int batch, global::System.ReadOnlySpan<global::Gen.Metric> metrics)
+    {
+        global::Gen.BatchArenas.CheckBatch(x, y, sampleWeight, batch, InputSize, TargetSize, checkTargets: true);
+        Run(x, batch);
+        Losses(y, sampleWeight, batch, training: false, metrics);
+    }
+
+    float global::Gen.IModel.RunningLoss => _lossCount == 0 ? 0f : (float)(_lossSum / _lossCount);
+
+    void global::Gen.IModel.ResetRunningLoss() => (_lossSum, _lossCount) = (0, 0);
+
+    void global::Gen.IModel.ReadOutput(global::System.Span<float> predictions)
+    {
+        int batch = _batch, capacity = _arenas.Capacity;
+        global::System.Span<float> s = _arenas.Activations;
+        s.Slice(capacity * PriceZ, batch * 1).CopyTo(predictions.Slice(0, batch * 1)); // price
+        s.Slice(capacity * CategoryA, batch * 3).CopyTo(predictions.Slice(batch * 1, batch * 3)); // category
+    }
+
+    /// <summary>Each output's loss on its own slot; in training its gradient into the output's delta slot. Returns Σ weight · loss.</summary>
+    private float Losses(global::System.ReadOnlySpan<float> y, global::System.ReadOnlySpan<float> sampleWeight, int batch, bool training, global::System.ReadOnlySpan<global::Gen.Metric> metrics)
+    {
+        int capacity = _arenas.Capacity;
+        global::System.Span<float> s = _arenas.Activations;
+        global::System.Span<float> d = _arenas.Deltas;
+        float loss = 0f;
+
+        // price: mean_squared_error × 1
+        var pricePrediction = s.Slice(capacity * PriceZ, batch * 1);
+        var priceTarget = y.Slice(batch * PriceTarget, batch * 1);
+        var priceGradient = training ? d.Slice(capacity * PriceGrad, batch * 1) : default;
+        float priceLoss = _priceLoss.Compute(pricePrediction, priceTarget, sampleWeight, batch, priceGradient);
+        loss += 1f * priceLoss;
+        if (!metrics.IsEmpty)
+        {
+            ((global::Gen.HeadLossMetric)metrics[0]).Add(priceLoss, batch);
+            metrics[2].Update(pricePrediction, priceTarget, sampleWeight, batch);
+        }
+
+        // category: sparse_categorical_crossentropy × 0.5
+        var categoryPrediction = s.Slice(capacity * CategoryA, batch * 3);
+        var categoryTarget = y.Slice(batch * CategoryTarget, batch * 1);
+        var categoryGradient = training ? d.Slice(capacity * CategoryGrad, batch * 3) : default;
+        float categoryLoss = _categoryLoss.Compute(categoryPrediction, categoryTarget, sampleWeight, batch, categoryGradient);
+        loss += 0.5f * categoryLoss;
+        if (training) global::System.Numerics.Tensors.TensorPrimitives.Multiply(categoryGradient, 0.5f, categoryGradient);
+        if (!metrics.IsEmpty)
+        {
+            ((global::Gen.HeadLossMetric)metrics[1]).Add(categoryLoss, batch);
+            metrics[3].Update(categoryPrediction, categoryTarget, sampleWeight, batch);
+        }
+        _lossSum += (double)loss * batch;
+        _lossCount += batch;
         return loss;
     }
 
@@ -184,10 +258,6 @@ partial class PriceAndCategory : global::Gen.IModel
         global::Gen.Cpu.Dense.Forward(sharedA, p.Slice(CategoryKernel, 192), p.Slice(CategoryBias, 3), categoryZ, batch, 64, 3);
         var categoryA = s.Slice(capacity * CategoryA, batch * 3);
         global::Gen.Cpu.Activations.Softmax.Forward(categoryZ, categoryA, 3);
-
-        // The outputs side by side, one row per sample.
-        global::Gen.Cpu.Columns.Scatter(priceZ, batch, 1, s.Slice(capacity * Outputs, batch * 4), OutputSize, 0); // price
-        global::Gen.Cpu.Columns.Scatter(categoryA, batch, 3, s.Slice(capacity * Outputs, batch * 4), OutputSize, 1); // category
         _batch = batch;
     }
 

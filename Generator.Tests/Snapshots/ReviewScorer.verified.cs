@@ -29,21 +29,18 @@ partial class ReviewScorer : global::Gen.IModel
     private const int ParameterCount = 9990;
 
     // Activation arena, laid out for the batch capacity C: the tensor at offset k per sample takes B × width floats from C × k.
-    private const int ReviewInput = 0; // input review (B, 30), columns 0..29 of x
-    private const int StarsInput = 30; // input stars (B, 1), columns 30..30 of x
-    private const int EmbeddingZ = 31; // embedding the rows looked up (B, 30, 8)
-    private const int EmbeddingMask = 271; // embedding padding mask: 1 where the index is not 0 (B, 30)
-    private const int LstmZ = 301; // lstm the last hidden state (B, 16)
-    private const int LstmCache = 317; // lstm gates and states for backpropagation through time (B, 2880)
-    private const int LstmScratch = 3197; // lstm scratch of the backward pass (B, 1952)
-    private const int ConcatenateZ = 5149; // concatenate the inputs side by side (B, 17)
-    private const int JoinedZ = 5166; // joined x @ W + b (B, 16)
-    private const int JoinedA = 5182; // joined relu (B, 16)
-    private const int HelpfulZ = 5198; // helpful x @ W + b (B, 1)
-    private const int HelpfulA = 5199; // helpful sigmoid (B, 1)
-    private const int TopicZ = 5200; // topic x @ W + b (B, 5)
-    private const int Outputs = 5205; // the outputs side by side (B, OutputSize)
-    private const int ActivationWidth = 5211;
+    private const int EmbeddingZ = 0; // embedding the rows looked up (B, 30, 8)
+    private const int EmbeddingMask = 240; // embedding padding mask: 1 where the index is not 0 (B, 30)
+    private const int LstmZ = 270; // lstm the last hidden state (B, 16)
+    private const int LstmCache = 286; // lstm gates and states for backpropagation through time (B, 2880)
+    private const int LstmScratch = 3166; // lstm scratch of the backward pass (B, 1952)
+    private const int ConcatenateZ = 5118; // concatenate the inputs side by side (B, 17)
+    private const int JoinedZ = 5135; // joined x @ W + b (B, 16)
+    private const int JoinedA = 5151; // joined relu (B, 16)
+    private const int HelpfulZ = 5167; // helpful x @ W + b (B, 1)
+    private const int HelpfulA = 5168; // helpful sigmoid (B, 1)
+    private const int TopicZ = 5169; // topic x @ W + b (B, 5)
+    private const int ActivationWidth = 5174;
 
     // Delta arena, laid out as the activations: dLoss/d(output) of each layer.
     private const int EmbeddingGrad = 0; // embedding (B, 30, 8)
@@ -52,19 +49,31 @@ partial class ReviewScorer : global::Gen.IModel
     private const int JoinedGrad = 273; // joined (B, 16)
     private const int HelpfulGrad = 289; // helpful (B, 1)
     private const int TopicGrad = 290; // topic (B, 5)
-    private const int OutputGrads = 295; // dLoss/d(output) of the outputs side by side (B, OutputSize)
-    private const int DeltaWidth = 301;
+    private const int DeltaWidth = 295;
+
+    // Inputs: a batch comes input by input, the block at offset k per sample taking B × width floats of x from B × k.
+    private const int ReviewInput = 0; // input review (B, 30) in x
+    private const int StarsInput = 30; // input stars (B, 1) in x
+
+    // Targets: output by output, the block at offset k per sample taking B × width floats of y from B × k.
+    private const int HelpfulTarget = 0; // output helpful's targets (B, 1) in y
+    private const int TopicTarget = 1; // output topic's targets (B, 1) in y
     private const int AccumulateWidth = 16; // a second gradient for outputs read more than once, added to the first
 
     private readonly float[] _parameters = new float[ParameterCount];
     private readonly float[] _gradients = new float[ParameterCount];
     private readonly global::Gen.BatchArenas _arenas = new(ActivationWidth, DeltaWidth, AccumulateWidth);
     private int _batch;
+    private double _lossSum; // Σ batch loss × batch size since the running loss was reset
+    private long _lossCount;
 
     /// <summary>Creates the model: Glorot-uniform kernels drawn from <paramref name="seed"/>, zero biases.</summary>
     public ReviewScorer(int seed = 0)
     {
         Optimizer = new global::Gen.Adam(learningRate: 0.001f, beta1: 0.9f, beta2: 0.999f, epsilon: 1E-07f, amsgrad: false);
+        _loss = new(
+            new global::Gen.OutputHead("helpful", _helpfulLoss, weight: 1f, outputOffset: 0, outputWidth: 1, targetOffset: 0),
+            new global::Gen.OutputHead("topic", _topicLoss, weight: 0.3f, outputOffset: 1, outputWidth: 5, targetOffset: 1));
         Optimizer.DefineTensors([8000, 512, 1024, 64, 272, 16, 16, 1, 80, 5], ["embedding/embeddings", "lstm/kernel", "lstm/recurrent_kernel", "lstm/bias", "joined/kernel", "joined/bias", "helpful/kernel", "helpful/bias", "topic/kernel", "topic/bias"]);
         global::System.Span<float> p = _parameters;
         global::Gen.Initializers.RandomUniform(p.Slice(EmbeddingKernel, 8000), -0.05f, 0.05f, unchecked((ulong)seed), stream: 0);
@@ -144,9 +153,9 @@ partial class ReviewScorer : global::Gen.IModel
     public int TargetSize => 2;
     /// <inheritdoc/>
     public bool SparseTargets => false;
-    private readonly global::Gen.MultiOutputLoss _loss = new(
-        new global::Gen.OutputHead("helpful", new global::Gen.BinaryCrossentropy(fromLogits: false, labelSmoothing: 0f), weight: 1f, outputOffset: 0, outputWidth: 1, targetOffset: 0),
-        new global::Gen.OutputHead("topic", new global::Gen.SparseCategoricalCrossentropy(fromLogits: true), weight: 0.3f, outputOffset: 1, outputWidth: 5, targetOffset: 1));
+    private readonly global::Gen.Loss _helpfulLoss = new global::Gen.BinaryCrossentropy(fromLogits: false, labelSmoothing: 0f); // helpful
+    private readonly global::Gen.Loss _topicLoss = new global::Gen.SparseCategoricalCrossentropy(fromLogits: true); // topic
+    private readonly global::Gen.MultiOutputLoss _loss;
     /// <inheritdoc/>
     public global::Gen.Loss Loss => _loss;
     /// <inheritdoc/>
@@ -156,15 +165,19 @@ partial class ReviewScorer : global::Gen.IModel
     /// <inheritdoc/>
     public global::System.Span<float> Gradients => _gradients;
     /// <inheritdoc/>
-    public global::System.ReadOnlySpan<float> Output => new(_arenas.Activations, _arenas.Capacity * Outputs, _batch * OutputSize);
+    public global::System.ReadOnlySpan<int> InputWidths => [30, 1];
+    /// <inheritdoc/>
+    public global::System.ReadOnlySpan<int> TargetWidths => [1, 1];
+    /// <inheritdoc/>
+    public global::System.ReadOnlySpan<int> OutputWidths => [1, 5];
     /// <inheritdoc/>
     public global::Gen.Metric[] CreateMetrics() => [
-        new global::Gen.OutputLossMetric(_loss.Heads[0]),
-        new global::Gen.OutputLossMetric(_loss.Heads[1]),
-        new global::Gen.OutputMetric(_loss.Heads[0], new global::Gen.AucMetric())];
+        new global::Gen.HeadLossMetric("helpful"),
+        new global::Gen.HeadLossMetric("topic"),
+        new global::Gen.HeadMetric("helpful", new global::Gen.AucMetric())];
 
     /// <inheritdoc/>
-    public void Forward(global::System.ReadOnlySpan<float> x, int batch)
+    void global::Gen.IModel.Forward(global::System.ReadOnlySpan<float> x, int batch)
     {
         global::Gen.BatchArenas.CheckBatch(x, default, default, batch, InputSize, TargetSize, checkTargets: false);
         Run(x, batch);
@@ -174,14 +187,77 @@ partial class ReviewScorer : global::Gen.IModel
     public float ComputeGradients(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y, global::System.ReadOnlySpan<float> sampleWeight, int batch)
     {
         global::Gen.BatchArenas.CheckBatch(x, y, sampleWeight, batch, InputSize, TargetSize, checkTargets: true);
+        x = _arenas.InputParts(x, batch, InputWidths); // side-by-side rows, input by input
+        y = _arenas.TargetParts(y, batch, TargetWidths); // side-by-side rows, output by output
         Run(x, batch);
-        int capacity = _arenas.Capacity;
-        global::System.Span<float> d = _arenas.Deltas;
-        var dOutput = d.Slice(capacity * OutputGrads, batch * OutputSize);
-        float loss = Loss.Compute(Output, y, sampleWeight, batch, dOutput); // Σ weight · loss; dOutput holds each output's weighted gradient
-        global::Gen.Cpu.Columns.Gather(dOutput, batch, OutputSize, 0, 1, d.Slice(capacity * HelpfulGrad, batch * 1)); // helpful
-        global::Gen.Cpu.Columns.Gather(dOutput, batch, OutputSize, 1, 5, d.Slice(capacity * TopicGrad, batch * 5)); // topic
+        float loss = Losses(y, sampleWeight, batch, training: true, default);
         Backward(x, batch);
+        return loss;
+    }
+
+    /// <summary>The training step: forward, each output's loss, backward, the optimizer's update; the loss and the metrics accumulate.</summary>
+    void global::Gen.IModel.TrainStep(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y, global::System.ReadOnlySpan<float> sampleWeight, int batch, global::System.ReadOnlySpan<global::Gen.Metric> metrics)
+    {
+        global::Gen.BatchArenas.CheckBatch(x, y, sampleWeight, batch, InputSize, TargetSize, checkTargets: true);
+        Run(x, batch);
+        Losses(y, sampleWeight, batch, training: true, metrics);
+        Backward(x, batch);
+        Optimizer.Apply(_parameters, _gradients);
+    }
+
+    /// <summary>The evaluation step: forward in inference mode, each output's loss; the loss and the metrics accumulate.</summary>
+    void global::Gen.IModel.TestStep(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y, global::System.ReadOnlySpan<float> sampleWeight, int batch, global::System.ReadOnlySpan<global::Gen.Metric> metrics)
+    {
+        global::Gen.BatchArenas.CheckBatch(x, y, sampleWeight, batch, InputSize, TargetSize, checkTargets: true);
+        Run(x, batch);
+        Losses(y, sampleWeight, batch, training: false, metrics);
+    }
+
+    float global::Gen.IModel.RunningLoss => _lossCount == 0 ? 0f : (float)(_lossSum / _lossCount);
+
+    void global::Gen.IModel.ResetRunningLoss() => (_lossSum, _lossCount) = (0, 0);
+
+    void global::Gen.IModel.ReadOutput(global::System.Span<float> predictions)
+    {
+        int batch = _batch, capacity = _arenas.Capacity;
+        global::System.Span<float> s = _arenas.Activations;
+        s.Slice(capacity * HelpfulA, batch * 1).CopyTo(predictions.Slice(0, batch * 1)); // helpful
+        s.Slice(capacity * TopicZ, batch * 5).CopyTo(predictions.Slice(batch * 1, batch * 5)); // topic
+    }
+
+    /// <summary>Each output's loss on its own slot; in training its gradient into the output's delta slot. Returns Σ weight · loss.</summary>
+    private float Losses(global::System.ReadOnlySpan<float> y, global::System.ReadOnlySpan<float> sampleWeight, int batch, bool training, global::System.ReadOnlySpan<global::Gen.Metric> metrics)
+    {
+        int capacity = _arenas.Capacity;
+        global::System.Span<float> s = _arenas.Activations;
+        global::System.Span<float> d = _arenas.Deltas;
+        float loss = 0f;
+
+        // helpful: binary_crossentropy × 1
+        var helpfulPrediction = s.Slice(capacity * HelpfulA, batch * 1);
+        var helpfulTarget = y.Slice(batch * HelpfulTarget, batch * 1);
+        var helpfulGradient = training ? d.Slice(capacity * HelpfulGrad, batch * 1) : default;
+        float helpfulLoss = _helpfulLoss.Compute(helpfulPrediction, helpfulTarget, sampleWeight, batch, helpfulGradient);
+        loss += 1f * helpfulLoss;
+        if (!metrics.IsEmpty)
+        {
+            ((global::Gen.HeadLossMetric)metrics[0]).Add(helpfulLoss, batch);
+            metrics[2].Update(helpfulPrediction, helpfulTarget, sampleWeight, batch);
+        }
+
+        // topic: sparse_categorical_crossentropy × 0.3
+        var topicPrediction = s.Slice(capacity * TopicZ, batch * 5);
+        var topicTarget = y.Slice(batch * TopicTarget, batch * 1);
+        var topicGradient = training ? d.Slice(capacity * TopicGrad, batch * 5) : default;
+        float topicLoss = _topicLoss.Compute(topicPrediction, topicTarget, sampleWeight, batch, topicGradient);
+        loss += 0.3f * topicLoss;
+        if (training) global::System.Numerics.Tensors.TensorPrimitives.Multiply(topicGradient, 0.3f, topicGradient);
+        if (!metrics.IsEmpty)
+        {
+            ((global::Gen.HeadLossMetric)metrics[1]).Add(topicLoss, batch);
+        }
+        _lossSum += (double)loss * batch;
+        _lossCount += batch;
         return loss;
     }
 
@@ -194,11 +270,9 @@ partial class ReviewScorer : global::Gen.IModel
         global::System.ReadOnlySpan<float> p = _parameters;
         global::System.Span<float> s = _arenas.Activations;
 
-        // Each input's columns of x, in its own slot.
-        var reviewInput = s.Slice(capacity * ReviewInput, batch * 30);
-        global::Gen.Cpu.Columns.Gather(x, batch, InputSize, 0, 30, reviewInput); // review
-        var starsInput = s.Slice(capacity * StarsInput, batch * 1);
-        global::Gen.Cpu.Columns.Gather(x, batch, InputSize, 30, 1, starsInput); // stars
+        // Each input's block of x.
+        var reviewInput = x.Slice(batch * ReviewInput, batch * 30);
+        var starsInput = x.Slice(batch * StarsInput, batch * 1);
 
         // embedding: reviewInput (B, 30) indices -> embeddingZ (B, 30, 8), rows of the table (1000, 8)
         var embeddingZ = s.Slice(capacity * EmbeddingZ, batch * 240);
@@ -230,10 +304,6 @@ partial class ReviewScorer : global::Gen.IModel
         // topic: joinedA (B, 16) -> topicZ = joinedA @ W + b (B, 5)
         var topicZ = s.Slice(capacity * TopicZ, batch * 5);
         global::Gen.Cpu.Dense.Forward(joinedA, p.Slice(TopicKernel, 80), p.Slice(TopicBias, 5), topicZ, batch, 16, 5);
-
-        // The outputs side by side, one row per sample.
-        global::Gen.Cpu.Columns.Scatter(helpfulA, batch, 1, s.Slice(capacity * Outputs, batch * 6), OutputSize, 0); // helpful
-        global::Gen.Cpu.Columns.Scatter(topicZ, batch, 5, s.Slice(capacity * Outputs, batch * 6), OutputSize, 1); // topic
         _batch = batch;
     }
 
@@ -286,7 +356,7 @@ partial class ReviewScorer : global::Gen.IModel
 
         // embedding: embeddingGrad holds dLoss/d(output) (B, 30, 8)
         var embeddingGrad = d.Slice(capacity * EmbeddingGrad, batch * 240);
-        global::Gen.Cpu.Embedding.Backward(s.Slice(capacity * ReviewInput, batch * 30), embeddingGrad, g.Slice(EmbeddingKernel, 8000), batch * 30, 1000, 8); // each row's gradient summed into the table
+        global::Gen.Cpu.Embedding.Backward(x.Slice(batch * ReviewInput, batch * 30), embeddingGrad, g.Slice(EmbeddingKernel, 8000), batch * 30, 1000, 8); // each row's gradient summed into the table
     }
 
     /// <summary>The features of each input, a row per sample.</summary>

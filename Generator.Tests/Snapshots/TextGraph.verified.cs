@@ -77,6 +77,8 @@ partial class TextGraph : global::Gen.IModel
     private readonly float[] _state = new float[StateCount];
     private readonly global::Gen.BatchArenas _arenas = new(ActivationWidth, DeltaWidth, AccumulateWidth);
     private int _batch;
+    private double _lossSum; // Σ batch loss × batch size since the running loss was reset
+    private long _lossCount;
 
     /// <summary>Creates the model: Glorot-uniform kernels drawn from <paramref name="seed"/>, zero biases.</summary>
     public TextGraph(int seed = 0)
@@ -174,12 +176,16 @@ partial class TextGraph : global::Gen.IModel
     /// <summary>What training updates but the optimizer does not: each BatchNormalization's moving mean, then moving variance.</summary>
     public global::System.Span<float> State => _state;
     /// <inheritdoc/>
-    public global::System.ReadOnlySpan<float> Output => new(_arenas.Activations, _arenas.Capacity * DenseA, _batch * OutputSize);
+    public global::System.ReadOnlySpan<int> InputWidths => [6];
+    /// <inheritdoc/>
+    public global::System.ReadOnlySpan<int> TargetWidths => [2];
+    /// <inheritdoc/>
+    public global::System.ReadOnlySpan<int> OutputWidths => [2];
     /// <inheritdoc/>
     public global::Gen.Metric[] CreateMetrics() => [new global::Gen.CategoricalAccuracyMetric()];
 
     /// <inheritdoc/>
-    public void Forward(global::System.ReadOnlySpan<float> x, int batch)
+    void global::Gen.IModel.Forward(global::System.ReadOnlySpan<float> x, int batch)
     {
         global::Gen.BatchArenas.CheckBatch(x, default, default, batch, InputSize, TargetSize, checkTargets: false);
         Run(x, batch, training: false);
@@ -190,11 +196,52 @@ partial class TextGraph : global::Gen.IModel
     {
         global::Gen.BatchArenas.CheckBatch(x, y, sampleWeight, batch, InputSize, TargetSize, checkTargets: true);
         Run(x, batch, training: true);
-        int capacity = _arenas.Capacity;
-        global::System.Span<float> d = _arenas.Deltas;
-        var dOutput = d.Slice(capacity * DenseGrad, batch * OutputSize);
-        float loss = Loss.Compute(Output, y, sampleWeight, batch, dOutput);
+        float loss = Losses(y, sampleWeight, batch, training: true, default);
         Backward(x, batch);
+        return loss;
+    }
+
+    /// <summary>The training step: forward, each output's loss, backward, the optimizer's update; the loss and the metrics accumulate.</summary>
+    void global::Gen.IModel.TrainStep(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y, global::System.ReadOnlySpan<float> sampleWeight, int batch, global::System.ReadOnlySpan<global::Gen.Metric> metrics)
+    {
+        global::Gen.BatchArenas.CheckBatch(x, y, sampleWeight, batch, InputSize, TargetSize, checkTargets: true);
+        Run(x, batch, training: true);
+        Losses(y, sampleWeight, batch, training: true, metrics);
+        Backward(x, batch);
+        Optimizer.Apply(_parameters, _gradients);
+    }
+
+    /// <summary>The evaluation step: forward in inference mode, each output's loss; the loss and the metrics accumulate.</summary>
+    void global::Gen.IModel.TestStep(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y, global::System.ReadOnlySpan<float> sampleWeight, int batch, global::System.ReadOnlySpan<global::Gen.Metric> metrics)
+    {
+        global::Gen.BatchArenas.CheckBatch(x, y, sampleWeight, batch, InputSize, TargetSize, checkTargets: true);
+        Run(x, batch, training: false);
+        Losses(y, sampleWeight, batch, training: false, metrics);
+    }
+
+    float global::Gen.IModel.RunningLoss => _lossCount == 0 ? 0f : (float)(_lossSum / _lossCount);
+
+    void global::Gen.IModel.ResetRunningLoss() => (_lossSum, _lossCount) = (0, 0);
+
+    void global::Gen.IModel.ReadOutput(global::System.Span<float> predictions)
+    {
+        int batch = _batch, capacity = _arenas.Capacity;
+        global::System.Span<float> s = _arenas.Activations;
+        s.Slice(capacity * DenseA, batch * 2).CopyTo(predictions.Slice(0, batch * 2)); // dense
+    }
+
+    /// <summary>Each output's loss on its own slot; in training its gradient into the output's delta slot. Returns Σ weight · loss.</summary>
+    private float Losses(global::System.ReadOnlySpan<float> y, global::System.ReadOnlySpan<float> sampleWeight, int batch, bool training, global::System.ReadOnlySpan<global::Gen.Metric> metrics)
+    {
+        int capacity = _arenas.Capacity;
+        global::System.Span<float> s = _arenas.Activations;
+        global::System.Span<float> d = _arenas.Deltas;
+        var prediction = s.Slice(capacity * DenseA, batch * 2);
+        var gradient = training ? d.Slice(capacity * DenseGrad, batch * 2) : default;
+        float loss = Loss.Compute(prediction, y, sampleWeight, batch, gradient);
+        foreach (var metric in metrics) metric.Update(prediction, y, sampleWeight, batch);
+        _lossSum += (double)loss * batch;
+        _lossCount += batch;
         return loss;
     }
 

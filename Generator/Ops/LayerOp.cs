@@ -93,8 +93,14 @@ internal sealed class EmitContext(SourceWriter writer, ModelSpec model, BufferPl
     public string Slice(int owner, BufferRole role, string? length = null)
     {
         var b = Plan.Get(owner, role);
-        string arena = b.Arena == BufferArena.Deltas ? "d" : "s";
-        return $"{arena}.Slice(capacity * {b.Name}, {length ?? $"batch * {b.Length}"})";
+        string count = length ?? $"batch * {b.Length}";
+        return b.Arena switch
+        {
+            BufferArena.Inputs => $"x.Slice(batch * {b.Name}, {count})",
+            BufferArena.Targets => $"y.Slice(batch * {b.Name}, {count})",
+            BufferArena.Deltas => $"d.Slice(capacity * {b.Name}, {count})",
+            _ => $"s.Slice(capacity * {b.Name}, {count})",
+        };
     }
 
     /// <summary>The buffer holding owner o's output: its activation, else its Z.</summary>

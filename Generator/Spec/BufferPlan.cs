@@ -16,10 +16,14 @@ internal enum BufferArena
     Activations,
     /// <summary>Per sample: dLoss/d(output) of each layer; a tensor of per-sample offset k starts at capacity × k.</summary>
     Deltas,
+    /// <summary>Per sample: the batch of inputs x, input by input; the block of per-sample offset k starts at batch × k.</summary>
+    Inputs,
+    /// <summary>Per sample: the batch of targets y, output by output; the block of per-sample offset k starts at batch × k.</summary>
+    Targets,
 }
 
 /// <summary>What a buffer holds for its owner; a buffer's constant is the owner's name and the role (<c>Dense1Kernel</c>).</summary>
-internal enum BufferRole { Kernel, Recurrent, Bias, MovingMean, MovingVariance, Input, Z, A, Mask, Cache, Scratch, Outputs, Grad, OutputGrads }
+internal enum BufferRole { Kernel, Recurrent, Bias, MovingMean, MovingVariance, Input, Target, Z, A, Mask, Cache, Scratch, Grad }
 
 /// <summary>
 /// One buffer of the step: its constant's name, the arena it lives in, its owner (a layer's index; −1 − k for input k;
@@ -29,7 +33,7 @@ internal enum BufferRole { Kernel, Recurrent, Bias, MovingMean, MovingVariance, 
 internal sealed record BufferSpec(string Name, BufferArena Arena, BufferRole Role, int Owner, int Offset, int Length, string ElementType, string Comment)
 {
     /// <summary>Whether offset and length are per sample (the batch arenas).</summary>
-    public bool PerSample => Arena is BufferArena.Activations or BufferArena.Deltas;
+    public bool PerSample => Arena is BufferArena.Activations or BufferArena.Deltas or BufferArena.Inputs or BufferArena.Targets;
 }
 
 /// <summary>
@@ -101,7 +105,7 @@ internal sealed class PlanBuilder
     private readonly List<BufferSpec> _buffers = [];
     private readonly string[] _layerNames;
     private readonly string[] _inputNames;
-    private int _parameters, _state, _activations, _deltas;
+    private int _parameters, _state, _activations, _deltas, _inputs, _targets;
     private int _owner;
 
     public PlanBuilder(ModelSpec model)
@@ -149,13 +153,13 @@ internal sealed class PlanBuilder
         var readers = new int[n];
         int SourceOf(int j) => j < 0 ? j : source[j];
 
-        // A model with several inputs copies each input's columns into its own slot, where layers read it.
+        // Batches come input by input and output by output (part-major), so layers read each input where it is.
         if (model.MultiInput)
             for (int k = 0; k < model.Inputs.Length; k++)
             {
                 var input = model.Inputs[k];
                 _owner = -1 - k;
-                Activation(BufferRole.Input, input.Width, $"input {input.Name} (B, {string.Join(", ", input.Shape)}), columns {input.Offset}..{input.Offset + input.Width - 1} of x");
+                Add(BufferArena.Inputs, BufferRole.Input, ref _inputs, input.Width, $"input {input.Name} (B, {string.Join(", ", input.Shape)}) in x");
             }
         for (int i = 0; i < n; i++)
         {
@@ -177,11 +181,11 @@ internal sealed class PlanBuilder
             Delta(BufferRole.Grad, layer.Width, $"{layer.Name} {LayerOp.OutputShape(layer)}");
         }
         if (model.MultiOutput)
-        {
-            _owner = BufferPlan.ModelOwner;
-            Activation(BufferRole.Outputs, model.OutputSize, "the outputs side by side (B, OutputSize)");
-            Delta(BufferRole.OutputGrads, model.OutputSize, "dLoss/d(output) of the outputs side by side (B, OutputSize)");
-        }
+            foreach (var output in model.Outputs)
+            {
+                _owner = output.Layer;
+                Add(BufferArena.Targets, BufferRole.Target, ref _targets, model.TargetWidth(output), $"output {output.Name}'s targets (B, {model.TargetWidth(output)}) in y");
+            }
         foreach (var output in model.Outputs) readers[source[output.Layer]]++;
         int accumulate = 0;
         for (int i = 0; i < n; i++)

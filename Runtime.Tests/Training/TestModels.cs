@@ -54,6 +54,38 @@ internal sealed class LinearModel : IModel
 
     public Metric[] CreateMetrics() => _metrics();
 
+    private double _lossSum;
+    private long _lossCount;
+
+    private int[]? _inputWidths, _targetWidths, _outputWidths;
+    public ReadOnlySpan<int> InputWidths => _inputWidths ??= [InputSize];
+    public ReadOnlySpan<int> TargetWidths => _targetWidths ??= [TargetSize];
+    public ReadOnlySpan<int> OutputWidths => _outputWidths ??= [OutputSize];
+
+    public void TrainStep(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> sampleWeight, int batch, ReadOnlySpan<Metric> metrics)
+    {
+        float loss = ComputeGradients(x, y, sampleWeight, batch);
+        foreach (var m in metrics) m.Update(Output, y, sampleWeight, batch);
+        Optimizer.Apply(_parameters, _gradients);
+        _lossSum += (double)loss * batch;
+        _lossCount += batch;
+    }
+
+    public void TestStep(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> sampleWeight, int batch, ReadOnlySpan<Metric> metrics)
+    {
+        Forward(x, batch);
+        float loss = Loss.Compute(Output, y, sampleWeight, batch, Span<float>.Empty);
+        foreach (var m in metrics) m.Update(Output, y, sampleWeight, batch);
+        _lossSum += (double)loss * batch;
+        _lossCount += batch;
+    }
+
+    public float RunningLoss => _lossCount == 0 ? 0f : (float)(_lossSum / _lossCount);
+
+    public void ResetRunningLoss() => (_lossSum, _lossCount) = (0, 0);
+
+    public void ReadOutput(Span<float> predictions) => Output.CopyTo(predictions);
+
     public float ComputeGradients(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> sampleWeight, int batch)
     {
         if (AllocationTrace is { } trace) trace[AllocationTraceCount++] = GC.GetAllocatedBytesForCurrentThread();

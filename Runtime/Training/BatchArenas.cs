@@ -34,6 +34,26 @@ public sealed class BatchArenas
     /// <summary>Capacity × the widest output read more than once: its second gradient, added to the first.</summary>
     public float[] Accumulate { get; private set; } = [];
 
+    private float[] _inputParts = [], _targetParts = [];
+
+    /// <summary>
+    /// Side-by-side rows of several inputs, part by part (<see cref="PartMajor"/>), in a buffer the arenas keep: for
+    /// the entry points that take rows (custom loops). One part is returned as it is.
+    /// </summary>
+    public ReadOnlySpan<float> InputParts(ReadOnlySpan<float> rows, int batch, ReadOnlySpan<int> widths) => Parts(ref _inputParts, rows, batch, widths);
+
+    /// <summary>Side-by-side rows of several outputs' targets, part by part, as <see cref="InputParts"/>.</summary>
+    public ReadOnlySpan<float> TargetParts(ReadOnlySpan<float> rows, int batch, ReadOnlySpan<int> widths) => Parts(ref _targetParts, rows, batch, widths);
+
+    private static ReadOnlySpan<float> Parts(ref float[] buffer, ReadOnlySpan<float> rows, int batch, ReadOnlySpan<int> widths)
+    {
+        if (widths.Length == 1) return rows;
+        if (buffer.Length < rows.Length) buffer = new float[rows.Length];
+        var parts = buffer.AsSpan(0, rows.Length);
+        PartMajor.FromRows(rows, batch, widths, parts);
+        return parts;
+    }
+
     /// <summary>Makes room for a batch of <paramref name="batch"/> samples.</summary>
     public void Ensure(int batch)
     {

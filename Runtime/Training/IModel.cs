@@ -61,12 +61,13 @@ public interface IModel
 
     /// <summary>
     /// Runs the forward pass in training mode, the loss and the backward pass on one batch, and
-    /// overwrites <see cref="Gradients"/>. Returns the batch loss. Leaves the predictions in <see cref="Output"/>.
+    /// overwrites <see cref="Gradients"/>. Returns the batch loss. For custom loops: x and y are side-by-side rows (each
+    /// sample's inputs, and each output's targets, next to each other), as users hold them.
     /// Does not update the parameters.
     /// </summary>
     float ComputeGradients(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> sampleWeight, int batch);
 
-    /// <summary>Runs the forward pass in inference mode on one batch; the predictions are left in <see cref="Output"/>.</summary>
+    /// <summary>Runs the forward pass in inference mode on one batch, part by part (<see cref="InputWidths"/>); <see cref="ReadOutput"/> copies the predictions.</summary>
     void Forward(ReadOnlySpan<float> x, int batch);
 
     /// <summary>
@@ -75,6 +76,37 @@ public interface IModel
     /// </summary>
     void ApplyGradients() => Optimizer.Apply(Parameters, Gradients);
 
-    /// <summary>The predictions of the last forward pass: <c>batch × OutputSize</c> floats. Valid until the next call.</summary>
-    ReadOnlySpan<float> Output { get; }
+    /// <summary>
+    /// The width of each input, in order (one: <see cref="InputSize"/>). <see cref="TrainStep"/>, <see cref="TestStep"/> and
+    /// <see cref="Forward"/> take batches part by part: input k's block of <c>batch × InputWidths[k]</c> floats, row-major,
+    /// after the blocks before it. With one input that is the usual row-major batch.
+    /// </summary>
+    ReadOnlySpan<int> InputWidths { get; }
+
+    /// <summary>The target width of each output, in order (one: <see cref="TargetSize"/>); targets come part by part as inputs do.</summary>
+    ReadOnlySpan<int> TargetWidths { get; }
+
+    /// <summary>The prediction width of each output, in order (one: <see cref="OutputSize"/>).</summary>
+    ReadOnlySpan<int> OutputWidths { get; }
+
+    /// <summary>
+    /// One training step, owned by the model: the forward pass in training mode, each output's loss on its own predictions,
+    /// the backward pass and the optimizer's update (clipping, decay, EMA and accumulation included). Adds the batch's loss,
+    /// weighted by its size, to <see cref="RunningLoss"/>, and updates <paramref name="metrics"/> (from
+    /// <see cref="CreateMetrics"/>) on the step's forward pass, before the update, as Keras does. Batches are part by part
+    /// (<see cref="InputWidths"/>, <see cref="TargetWidths"/>) and already checked for values; sizes are checked here.
+    /// </summary>
+    void TrainStep(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> sampleWeight, int batch, ReadOnlySpan<Metric> metrics);
+
+    /// <summary>One inference step (Keras's evaluate): the forward pass, the loss added to <see cref="RunningLoss"/> and the metrics; no update.</summary>
+    void TestStep(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> sampleWeight, int batch, ReadOnlySpan<Metric> metrics);
+
+    /// <summary>The mean of the batch losses since <see cref="ResetRunningLoss"/>, weighted by batch size (0 before any step). Read when a log needs it.</summary>
+    float RunningLoss { get; }
+
+    /// <summary>Starts a new running loss (each epoch, each evaluation).</summary>
+    void ResetRunningLoss();
+
+    /// <summary>Copies the predictions of the last forward pass, part by part (<see cref="OutputWidths"/>), into <paramref name="predictions"/> of <c>batch × OutputSize</c> floats.</summary>
+    void ReadOutput(Span<float> predictions);
 }

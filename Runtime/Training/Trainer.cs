@@ -81,7 +81,7 @@ public static class Trainer
         var validationMetrics = validate ? model.CreateMetrics() : [];
         string[] names = LogNames(metrics, validate);
         int trainLogs = 1 + metrics.Length;
-        var batchLogs = new RunningLogs(names[..trainLogs], metrics);
+        var batchLogs = new RunningLogs(names[..trainLogs], model, metrics);
         var epochLogs = new LogValues(names);
         var logs = epochLogs.Writable;
         var history = new History();
@@ -93,6 +93,7 @@ public static class Trainer
         float[] xb = new float[capacity * inputSize], yb = new float[capacity * targetSize];
         float[] wb = train.HasWeights ? new float[capacity] : [];
         int[] order = new int[n];
+        int[] inputWidths = model.InputWidths.ToArray(), targetWidths = model.TargetWidths.ToArray();
         ulong key = unchecked((ulong)(seed ?? 0));
 
         var context = new TrainingContext(model, epochs, steps, names);
@@ -111,16 +112,13 @@ public static class Trainer
                 var xs = xb.AsSpan(0, b * inputSize);
                 var ys = yb.AsSpan(0, b * targetSize);
                 var ws = wb.AsSpan(0, train.HasWeights ? b : 0);
-                train.Gather(rows, xs, ys, ws, inputSize, targetSize);
+                train.Gather(rows, xs, ys, ws, inputSize, targetSize, inputWidths, targetWidths);
                 foreach (var hook in hooks) hook.OnTrainBatchBegin(step);
 
-                float loss = model.ComputeGradients(xs, ys, ws, b);
-                // Keras computes the metrics on the step's forward pass, before the update.
-                var output = model.Output;
-                foreach (var m in metrics) m.Update(output, ys, ws, b);
-                model.Optimizer.Apply(model.Parameters, model.Gradients);
+                // The model's step: forward, loss, backward, update; the loss and the metrics accumulate in it.
+                model.TrainStep(xs, ys, ws, b, metrics);
 
-                batchLogs.Add(loss, b);
+                batchLogs.Stepped();
                 foreach (var hook in hooks) hook.OnTrainBatchEnd(step, batchLogs);
                 if (context.StopTraining) break;
             }
@@ -162,28 +160,19 @@ public static class Trainer
     /// The batch logs: the epoch's running loss (the batch losses weighted by batch size, as Keras 3's loss
     /// tracker) and metrics, computed only when a callback reads them.
     /// </summary>
-    private sealed class RunningLogs(string[] names, Metric[] metrics) : LogValues(names)
+    private sealed class RunningLogs(string[] names, IModel model, Metric[] metrics) : LogValues(names)
     {
-        private double _lossSum;
-        private long _seen;
-
         public void Restart()
         {
-            _lossSum = 0;
-            _seen = 0;
+            model.ResetRunningLoss();
             Invalidate();
         }
 
-        public void Add(float batchLoss, int batchSize)
-        {
-            _lossSum += (double)batchLoss * batchSize;
-            _seen += batchSize;
-            Invalidate();
-        }
+        public void Stepped() => Invalidate();
 
         protected override void Fill(Span<float> values)
         {
-            values[0] = (float)(_lossSum / _seen);
+            values[0] = model.RunningLoss;
             for (int i = 0; i < metrics.Length; i++) values[1 + i] = metrics[i].Result();
         }
     }
@@ -209,14 +198,20 @@ public static class Trainer
         float[] xs = x.Flatten(inputSize, nameof(x), out int n);
         var result = new float[n, outputSize];
         var flat = MemoryMarshal.CreateSpan(ref Unsafe.As<byte, float>(ref MemoryMarshal.GetArrayDataReference(result)), result.Length);
+        using var inputs = new PartBuffer(model.InputWidths, Math.Min(batchSize, n));
+        using var outputs = new PartBuffer(model.OutputWidths, Math.Min(batchSize, n));
         for (int start = 0; start < n; start += batchSize)
         {
             int b = Math.Min(batchSize, n - start);
-            model.Forward(xs.AsSpan(start * inputSize, b * inputSize), b);
-            var output = model.Output;
-            if (output.Length != b * outputSize)
-                throw new InvalidOperationException($"The model left {output.Length} predictions for a batch of {b}; expected {b} × {outputSize} = {b * outputSize}.");
-            output.CopyTo(flat.Slice(start * outputSize, b * outputSize));
+            model.Forward(inputs.FromRows(xs.AsSpan(start * inputSize, b * inputSize), b), b);
+            var rows = flat.Slice(start * outputSize, b * outputSize);
+            if (outputs.Single) model.ReadOutput(rows);
+            else
+            {
+                var parts = outputs.Take(b);
+                model.ReadOutput(parts);
+                PartMajor.ToRows(parts, b, model.OutputWidths, rows);
+            }
         }
         return result;
     }
@@ -257,11 +252,57 @@ public static class Trainer
         return ToEvaluation(model, data, data.Count);
     }
 
+    /// <summary>One step on side-by-side rows: part by part for the model, then its step; returns the batch loss.</summary>
     private static float Step(IModel model, ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> sampleWeight, int batch)
     {
-        float loss = model.ComputeGradients(x, y, sampleWeight, batch);
-        model.Optimizer.Apply(model.Parameters, model.Gradients);
-        return loss;
+        using var inputs = new PartBuffer(model.InputWidths, batch);
+        using var targets = new PartBuffer(model.TargetWidths, batch);
+        model.ResetRunningLoss();
+        model.TrainStep(inputs.FromRows(x, batch), targets.FromRows(y, batch), sampleWeight, batch, []);
+        return model.RunningLoss;
+    }
+
+    /// <summary>
+    /// A batch part by part (<see cref="PartMajor"/>): for one part, the rows themselves; for several, a buffer of the
+    /// given capacity taken from the shared pool (so a warm loop allocates nothing) that the rows are copied into.
+    /// </summary>
+    private ref struct PartBuffer
+    {
+        private readonly ReadOnlySpan<int> _widths;
+        private readonly float[]? _buffer;
+
+        public PartBuffer(ReadOnlySpan<int> widths, int capacity)
+        {
+            _widths = widths;
+            if (widths.Length > 1)
+            {
+                int width = 0;
+                foreach (int w in widths) width += w;
+                _buffer = System.Buffers.ArrayPool<float>.Shared.Rent(checked(capacity * width));
+            }
+        }
+
+        public readonly void Dispose()
+        {
+            if (_buffer is not null) System.Buffers.ArrayPool<float>.Shared.Return(_buffer);
+        }
+
+        public readonly bool Single => _buffer is null;
+
+        public readonly Span<float> Take(int batch)
+        {
+            int width = 0;
+            foreach (int w in _widths) width += w;
+            return _buffer.AsSpan(0, batch * width);
+        }
+
+        public readonly ReadOnlySpan<float> FromRows(ReadOnlySpan<float> rows, int batch)
+        {
+            if (_buffer is null) return rows;
+            var parts = Take(batch);
+            PartMajor.FromRows(rows, batch, _widths, parts);
+            return parts;
+        }
     }
 
     private static Evaluation ToEvaluation(IModel model, SampleSet data, int batchSize)
@@ -282,20 +323,17 @@ public static class Trainer
     private static double EvaluateCore(IModel model, SampleSet data, int batchSize, Metric[] metrics)
     {
         foreach (var m in metrics) m.Reset();
+        model.ResetRunningLoss();
         int inputSize = model.InputSize, targetSize = model.TargetSize;
-        double lossSum = 0;
+        using var inputs = new PartBuffer(model.InputWidths, Math.Min(batchSize, data.Count));
+        using var targets = new PartBuffer(model.TargetWidths, Math.Min(batchSize, data.Count));
         for (int start = 0; start < data.Count; start += batchSize)
         {
             int b = Math.Min(batchSize, data.Count - start);
-            var ys = data.YRows(start, b, targetSize);
-            var ws = data.WeightRows(start, b);
-            model.Forward(data.XRows(start, b, inputSize), b);
-            var output = model.Output;
-            float loss = model.Loss.Compute(output, ys, ws, b, Span<float>.Empty);
-            foreach (var m in metrics) m.Update(output, ys, ws, b);
-            lossSum += (double)loss * b;
+            model.TestStep(inputs.FromRows(data.XRows(start, b, inputSize), b), targets.FromRows(data.YRows(start, b, targetSize), b),
+                data.WeightRows(start, b), b, metrics);
         }
-        return lossSum / data.Count;
+        return model.RunningLoss;
     }
 
     /// <summary>
@@ -381,16 +419,17 @@ public static class Trainer
 
         public ReadOnlySpan<float> WeightRows(int row, int count) => _weights is null ? default : _weights.AsSpan(_start + row, count);
 
-        /// <summary>Copies the given rows (relative to this set), in that order, into the batch buffers.</summary>
-        public void Gather(ReadOnlySpan<int> rows, Span<float> x, Span<float> y, Span<float> weights, int inputSize, int targetSize)
+        /// <summary>
+        /// Copies the given rows (relative to this set), in that order, into the batch buffers, each input's and each
+        /// output's columns as their own block (<see cref="PartMajor"/>), where the model's step reads them.
+        /// </summary>
+        public void Gather(ReadOnlySpan<int> rows, Span<float> x, Span<float> y, Span<float> weights, int inputSize, int targetSize,
+            ReadOnlySpan<int> inputWidths, ReadOnlySpan<int> targetWidths)
         {
-            for (int r = 0; r < rows.Length; r++)
-            {
-                int row = _start + rows[r];
-                _x.AsSpan(row * inputSize, inputSize).CopyTo(x.Slice(r * inputSize, inputSize));
-                _y.AsSpan(row * targetSize, targetSize).CopyTo(y.Slice(r * targetSize, targetSize));
-                if (_weights is not null) weights[r] = _weights[row];
-            }
+            PartMajor.Gather(_x.AsSpan(_start * inputSize), rows, inputSize, inputWidths, x);
+            PartMajor.Gather(_y.AsSpan(_start * targetSize), rows, targetSize, targetWidths, y);
+            if (_weights is not null)
+                for (int r = 0; r < rows.Length; r++) weights[r] = _weights[_start + rows[r]];
         }
     }
 }

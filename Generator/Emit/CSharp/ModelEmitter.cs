@@ -108,6 +108,18 @@ internal static class ModelEmitter
         w.Line("// Delta arena, laid out as the activations: dLoss/d(output) of each layer.");
         WriteConstants(w, plan, BufferArena.Deltas);
         w.Line($"private const int DeltaWidth = {Int(plan.GradientWidth)};");
+        if (model.MultiInput)
+        {
+            w.Line();
+            w.Line("// Inputs: a batch comes input by input, the block at offset k per sample taking B × width floats of x from B × k.");
+            WriteConstants(w, plan, BufferArena.Inputs);
+        }
+        if (model.MultiOutput)
+        {
+            w.Line();
+            w.Line("// Targets: output by output, the block at offset k per sample taking B × width floats of y from B × k.");
+            WriteConstants(w, plan, BufferArena.Targets);
+        }
         if (plan.AccumulateWidth > 0)
             w.Line($"private const int AccumulateWidth = {Int(plan.AccumulateWidth)}; // a second gradient for outputs read more than once, added to the first");
         if (HasState(model))
@@ -128,6 +140,8 @@ internal static class ModelEmitter
             w.Line("private long _trainingStep; // counts training forward passes: the dropout masks' counter");
         }
         w.Line("private int _batch;");
+        w.Line("private double _lossSum; // Σ batch loss × batch size since the running loss was reset");
+        w.Line("private long _lossCount;");
     }
 
     private static void WriteConstruction(SourceWriter w, ModelSpec model, BufferPlan plan)
@@ -137,6 +151,12 @@ internal static class ModelEmitter
             : "/// <summary>Creates the model: Glorot-uniform kernels drawn from <paramref name=\"seed\"/>, zero biases.</summary>");
         w.Open($"public {Identifier(model.TypeName)}(int seed = 0)");
         w.Line($"Optimizer = {OptimizerExpression(model.Optimizer)};");
+        if (model.MultiOutput)
+        {
+            var heads = HeadExpressions(model);
+            w.Line("_loss = new(");
+            for (int k = 0; k < heads.Count; k++) w.Line($"    {heads[k]}{(k == heads.Count - 1 ? ");" : ",")}");
+        }
         // The optimizer's tensors are the trainable variables Save and Load name, in the same order.
         var trainable = WeightTensors(model, plan).Where(t => !t.State).ToList();
         w.Line($"Optimizer.DefineTensors([{string.Join(", ", trainable.Select(t => Int(t.Shape.Aggregate(1, (p, d) => p * d))))}], [{string.Join(", ", trainable.Select(t => String(t.Name)))}]);");
@@ -296,8 +316,11 @@ internal static class ModelEmitter
 
     /// <summary>The output heads: each output's name, loss, weight and place in the side-by-side rows.</summary>
     private static List<string> HeadExpressions(ModelSpec model) =>
-        model.Outputs.Select((output, k) => $"new {G}OutputHead({String(output.Name)}, {LossExpression(output.Loss)}, weight: {Float(output.Weight)}, " +
+        model.Outputs.Select((output, k) => $"new {G}OutputHead({String(output.Name)}, {HeadLoss(output)}, weight: {Float(output.Weight)}, " +
             $"outputOffset: {model.OutputOffset(k)}, outputWidth: {model.Layers[output.Layer].Width}, targetOffset: {model.TargetOffset(k)})").ToList();
+
+    /// <summary>The field holding an output's loss: <c>_priceLoss</c>.</summary>
+    private static string HeadLoss(OutputSpec output) => "_" + EmitContext.Camel(BufferPlan.PascalCase(output.PropertyName)) + "Loss";
 
     private static IEnumerable<string> MetricExpressions(OutputSpec output) =>
         output.Metrics.Select(m => m switch
@@ -320,9 +343,9 @@ internal static class ModelEmitter
         w.Line($"public bool SparseTargets => {Bool(model.SparseTargets)};");
         if (model.MultiOutput)
         {
-            w.Line($"private readonly {G}MultiOutputLoss _loss = new(");
-            var heads = HeadExpressions(model);
-            for (int k = 0; k < heads.Count; k++) w.Line($"    {heads[k]}{(k == heads.Count - 1 ? ");" : ",")}");
+            foreach (var o in model.Outputs)
+                w.Line($"private readonly {G}Loss {HeadLoss(o)} = {LossExpression(o.Loss)}; // {o.Name}");
+            w.Line($"private readonly {G}MultiOutputLoss _loss;");
             w.Line("/// <inheritdoc/>");
             w.Line($"public {G}Loss Loss => _loss;");
         }
@@ -342,17 +365,20 @@ internal static class ModelEmitter
             w.Line("/// <summary>What training updates but the optimizer does not: each BatchNormalization's moving mean, then moving variance.</summary>");
             w.Line("public global::System.Span<float> State => _state;");
         }
-        // The predictions: the single output's slot, or the outputs side by side.
-        var output = model.MultiOutput ? plan.Get(BufferPlan.ModelOwner, BufferRole.Outputs) : plan.Get(plan.Source[model.Outputs[0].Layer], OutputRole(plan, plan.Source[model.Outputs[0].Layer]));
         w.Line("/// <inheritdoc/>");
-        w.Line($"public global::System.ReadOnlySpan<float> Output => new(_arenas.Activations, _arenas.Capacity * {output.Name}, _batch * OutputSize);");
+        w.Line($"public global::System.ReadOnlySpan<int> InputWidths => [{string.Join(", ", model.Inputs.Select(i => Int(i.Width)))}];");
+        w.Line("/// <inheritdoc/>");
+        w.Line($"public global::System.ReadOnlySpan<int> TargetWidths => [{string.Join(", ", model.Outputs.Select(o => Int(model.TargetWidth(o))))}];");
+        w.Line("/// <inheritdoc/>");
+        w.Line($"public global::System.ReadOnlySpan<int> OutputWidths => [{string.Join(", ", model.Outputs.Select(o => Int(model.Layers[o.Layer].Width)))}];");
         w.Line("/// <inheritdoc/>");
         if (model.MultiOutput)
         {
+            // Each output's loss, then each output's metrics: the order the step updates them in.
             var metrics = new List<string>();
-            for (int k = 0; k < model.Outputs.Length; k++) metrics.Add($"new {G}OutputLossMetric(_loss.Heads[{k}])");
-            for (int k = 0; k < model.Outputs.Length; k++)
-                metrics.AddRange(MetricExpressions(model.Outputs[k]).Select(m => $"new {G}OutputMetric(_loss.Heads[{k}], {m})"));
+            foreach (var o in model.Outputs) metrics.Add($"new {G}HeadLossMetric({String(o.Name)})");
+            foreach (var o in model.Outputs)
+                metrics.AddRange(MetricExpressions(o).Select(m => $"new {G}HeadMetric({String(o.Name)}, {m})"));
             w.Line($"public {G}Metric[] CreateMetrics() => [");
             for (int k = 0; k < metrics.Count; k++) w.Line($"    {metrics[k]}{(k == metrics.Count - 1 ? "];" : ",")}");
         }
@@ -360,40 +386,123 @@ internal static class ModelEmitter
         {
             w.Line($"public {G}Metric[] CreateMetrics() => [{string.Join(", ", MetricExpressions(model.Outputs[0]))}];");
         }
+        string run = HasModes(model) ? "Run(x, batch, training: {0});" : "Run(x, batch);";
         w.Line();
         w.Line("/// <inheritdoc/>");
-        w.Open("public void Forward(global::System.ReadOnlySpan<float> x, int batch)");
+        w.Open($"void {G}IModel.Forward(global::System.ReadOnlySpan<float> x, int batch)");
         w.Line($"{G}BatchArenas.CheckBatch(x, default, default, batch, InputSize, TargetSize, checkTargets: false);");
-        w.Line(HasModes(model) ? "Run(x, batch, training: false);" : "Run(x, batch);");
+        w.Line(string.Format(run, "false"));
         w.Close();
         w.Line();
         w.Line("/// <inheritdoc/>");
         w.Open("public float ComputeGradients(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y, global::System.ReadOnlySpan<float> sampleWeight, int batch)");
         w.Line($"{G}BatchArenas.CheckBatch(x, y, sampleWeight, batch, InputSize, TargetSize, checkTargets: true);");
-        w.Line(HasModes(model) ? "Run(x, batch, training: true);" : "Run(x, batch);");
-        w.Line("int capacity = _arenas.Capacity;");
-        w.Line("global::System.Span<float> d = _arenas.Deltas;");
-        var dOutput = model.MultiOutput ? plan.Get(BufferPlan.ModelOwner, BufferRole.OutputGrads) : plan.Get(plan.Source[model.Outputs[0].Layer], BufferRole.Grad);
-        w.Line($"var dOutput = d.Slice(capacity * {dOutput.Name}, batch * OutputSize);");
-        w.Line(model.MultiOutput
-            ? "float loss = Loss.Compute(Output, y, sampleWeight, batch, dOutput); // Σ weight · loss; dOutput holds each output's weighted gradient"
-            : "float loss = Loss.Compute(Output, y, sampleWeight, batch, dOutput);");
-        if (model.Optimizer.LossScaleFactor > 0)
-        {
-            w.Line($"// Static loss scaling (Keras's scale_loss): the optimizer divides the gradients by the same {Float(model.Optimizer.LossScaleFactor)}.");
-            w.Line($"global::System.Numerics.Tensors.TensorPrimitives.Multiply(dOutput, {Float(model.Optimizer.LossScaleFactor)}, dOutput);");
-        }
-        if (model.MultiOutput)
+        if (model.MultiInput) w.Line("x = _arenas.InputParts(x, batch, InputWidths); // side-by-side rows, input by input");
+        if (model.MultiOutput) w.Line("y = _arenas.TargetParts(y, batch, TargetWidths); // side-by-side rows, output by output");
+        w.Line(string.Format(run, "true"));
+        w.Line($"float loss = Losses(y, sampleWeight, batch, training: true, default);");
+        w.Line("Backward(x, batch);");
+        if (HasDropout(model)) w.Line("_trainingStep++;");
+        w.Line("return loss;");
+        w.Close();
+        w.Line();
+        w.Line("/// <summary>The training step: forward, each output's loss, backward, the optimizer's update; the loss and the metrics accumulate.</summary>");
+        w.Open($"void {G}IModel.TrainStep(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y, global::System.ReadOnlySpan<float> sampleWeight, int batch, global::System.ReadOnlySpan<{G}Metric> metrics)");
+        w.Line($"{G}BatchArenas.CheckBatch(x, y, sampleWeight, batch, InputSize, TargetSize, checkTargets: true);");
+        w.Line(string.Format(run, "true"));
+        w.Line("Losses(y, sampleWeight, batch, training: true, metrics);");
+        w.Line("Backward(x, batch);");
+        if (HasDropout(model)) w.Line("_trainingStep++;");
+        w.Line("Optimizer.Apply(_parameters, _gradients);");
+        w.Close();
+        w.Line();
+        w.Line("/// <summary>The evaluation step: forward in inference mode, each output's loss; the loss and the metrics accumulate.</summary>");
+        w.Open($"void {G}IModel.TestStep(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y, global::System.ReadOnlySpan<float> sampleWeight, int batch, global::System.ReadOnlySpan<{G}Metric> metrics)");
+        w.Line($"{G}BatchArenas.CheckBatch(x, y, sampleWeight, batch, InputSize, TargetSize, checkTargets: true);");
+        w.Line(string.Format(run, "false"));
+        w.Line("Losses(y, sampleWeight, batch, training: false, metrics);");
+        w.Close();
+        w.Line();
+        w.Line($"float {G}IModel.RunningLoss => _lossCount == 0 ? 0f : (float)(_lossSum / _lossCount);");
+        w.Line();
+        w.Line($"void {G}IModel.ResetRunningLoss() => (_lossSum, _lossCount) = (0, 0);");
+        w.Line();
+        w.Open($"void {G}IModel.ReadOutput(global::System.Span<float> predictions)");
+        w.Line("int batch = _batch, capacity = _arenas.Capacity;");
+        w.Line("global::System.Span<float> s = _arenas.Activations;");
         {
             var c = new EmitContext(w, model, plan);
+            int offset = 0;
+            foreach (var o in model.Outputs)
+            {
+                int owner = plan.Source[o.Layer], width = model.Layers[o.Layer].Width;
+                w.Line($"{c.Slice(owner, OutputRole(plan, owner))}.CopyTo(predictions.Slice({(offset == 0 ? "0" : $"batch * {offset}")}, batch * {width})); // {o.Name}");
+                offset += width;
+            }
+        }
+        w.Close();
+        w.Line();
+        WriteLosses(w, model, plan);
+    }
+
+    /// <summary>
+    /// Each output's loss on its own predictions and targets, in place: its gradient (× the output's loss weight and the
+    /// loss scale) straight into the output's delta slot when training; the model's loss is Σ weight · loss. Adds the
+    /// batch's loss to the running sum and updates the metrics as CreateMetrics lists them.
+    /// </summary>
+    private static void WriteLosses(SourceWriter w, ModelSpec model, BufferPlan plan)
+    {
+        w.Line("/// <summary>Each output's loss on its own slot; in training its gradient into the output's delta slot. Returns Σ weight · loss.</summary>");
+        w.Open($"private float Losses(global::System.ReadOnlySpan<float> y, global::System.ReadOnlySpan<float> sampleWeight, int batch, bool training, global::System.ReadOnlySpan<{G}Metric> metrics)");
+        w.Line("int capacity = _arenas.Capacity;");
+        w.Line("global::System.Span<float> s = _arenas.Activations;");
+        w.Line("global::System.Span<float> d = _arenas.Deltas;");
+        var c = new EmitContext(w, model, plan);
+        float scale = (float)model.Optimizer.LossScaleFactor;
+        if (!model.MultiOutput)
+        {
+            int owner = plan.Source[model.Outputs[0].Layer];
+            w.Line($"var prediction = {c.Slice(owner, OutputRole(plan, owner))};");
+            w.Line($"var gradient = training ? {c.Gradient(owner)} : default;");
+            w.Line("float loss = Loss.Compute(prediction, y, sampleWeight, batch, gradient);");
+            if (scale > 0)
+            {
+                w.Line($"// Static loss scaling (Keras's scale_loss): the optimizer divides the gradients by the same {Float(scale)}.");
+                w.Line($"if (training) global::System.Numerics.Tensors.TensorPrimitives.Multiply(gradient, {Float(scale)}, gradient);");
+            }
+            w.Line("foreach (var metric in metrics) metric.Update(prediction, y, sampleWeight, batch);");
+        }
+        else
+        {
+            int next = model.Outputs.Length;
+            w.Line("float loss = 0f;");
             for (int k = 0; k < model.Outputs.Length; k++)
             {
                 var o = model.Outputs[k];
-                w.Line($"{G}Cpu.Columns.Gather(dOutput, batch, OutputSize, {model.OutputOffset(k)}, {model.Layers[o.Layer].Width}, {c.Gradient(plan.Source[o.Layer])}); // {o.Name}");
+                int owner = plan.Source[o.Layer];
+                string name = EmitContext.Camel(BufferPlan.PascalCase(o.PropertyName));
+                w.Line();
+                w.Line($"// {o.Name}: {SnakeCase(o.Loss.Kind.ToString())} × {Float(o.Weight).TrimEnd('f')}");
+                w.Line($"var {name}Prediction = {c.Slice(owner, OutputRole(plan, owner))};");
+                w.Line($"var {name}Target = {c.Slice(o.Layer, BufferRole.Target)};");
+                w.Line($"var {name}Gradient = training ? {c.Gradient(owner)} : default;");
+                w.Line($"float {name}Loss = {HeadLoss(o)}.Compute({name}Prediction, {name}Target, sampleWeight, batch, {name}Gradient);");
+                w.Line($"loss += {Float(o.Weight)} * {name}Loss;");
+                var factors = new List<string>();
+                if ((float)o.Weight != 1f) factors.Add(Float(o.Weight));
+                if (scale > 0) factors.Add(Float(scale));
+                foreach (var factor in factors)
+                    w.Line($"if (training) global::System.Numerics.Tensors.TensorPrimitives.Multiply({name}Gradient, {factor}, {name}Gradient);");
+                w.Open("if (!metrics.IsEmpty)");
+                w.Line($"(({G}HeadLossMetric)metrics[{k}]).Add({name}Loss, batch);");
+                int count = o.Metrics.Length + o.CustomMetrics.Length;
+                for (int m = 0; m < count; m++) w.Line($"metrics[{next + m}].Update({name}Prediction, {name}Target, sampleWeight, batch);");
+                next += count;
+                w.Close();
             }
         }
-        w.Line("Backward(x, batch);");
-        if (HasDropout(model)) w.Line("_trainingStep++;");
+        w.Line("_lossSum += (double)loss * batch;");
+        w.Line("_lossCount += batch;");
         w.Line("return loss;");
         w.Close();
     }
@@ -416,29 +525,13 @@ internal static class ModelEmitter
         if (model.MultiInput)
         {
             w.Line();
-            w.Line("// Each input's columns of x, in its own slot.");
-            for (int k = 0; k < model.Inputs.Length; k++)
-            {
-                var input = model.Inputs[k];
-                string local = c.Declare(-1 - k, BufferRole.Input);
-                w.Line($"{G}Cpu.Columns.Gather(x, batch, InputSize, {input.Offset}, {input.Width}, {local}); // {input.Name}");
-            }
+            w.Line("// Each input's block of x.");
+            for (int k = 0; k < model.Inputs.Length; k++) c.Declare(-1 - k, BufferRole.Input);
         }
         foreach (var layer in model.Layers)
         {
             w.Line();
             LayerOp.For(layer).Forward(c, layer);
-        }
-        if (model.MultiOutput)
-        {
-            w.Line();
-            w.Line("// The outputs side by side, one row per sample.");
-            string outputs = c.Slice(BufferPlan.ModelOwner, BufferRole.Outputs);
-            for (int k = 0; k < model.Outputs.Length; k++)
-            {
-                var output = model.Outputs[k];
-                w.Line($"{G}Cpu.Columns.Scatter({c.Local(plan.Source[output.Layer])}, batch, {model.Layers[output.Layer].Width}, {outputs}, OutputSize, {model.OutputOffset(k)}); // {output.Name}");
-            }
         }
         w.Line("_batch = batch;");
         w.Close();
