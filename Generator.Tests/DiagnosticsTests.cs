@@ -176,7 +176,7 @@ public sealed class DiagnosticsTests
         var run = GeneratorHarness.Run(Source("[Model(InputShape = [1])] [Dense(int.MaxValue, UseBias = false)] [Loss(LossKind.MeanSquaredError)] [Adam]"));
 
         Assert.Empty(run.GeneratorDiagnostics);
-        Assert.Contains("private const int ParameterCount = 2147483647;", Assert.Single(run.Sources).Text, StringComparison.Ordinal);
+        Assert.Contains("private const int ParameterLength = 2147483647;", Assert.Single(run.Sources).Text, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -73,13 +73,12 @@ public class GradientTests
         float[] y = MakeTargets(targets, outputs, random, targetScale);
         float[]? w = weighted ? Enumerable.Range(0, Batch).Select(i => (float)(0.25 + random.NextDouble() * 2)).ToArray() : null;
         // Biases start at zero; move them so the bias gradients are tested away from special points.
-        var parameters = model.Parameters;
-        for (int i = 0; i < parameters.Length; i++) parameters[i] += (float)(random.NextDouble() * 0.2 - 0.1);
+        model.Perturb(random);
 
         float loss32 = model.ComputeGradients(x, y, w, Batch);
-        float[] analytic = model.Gradients.ToArray();
+        float[] analytic = model.GradientValues();
 
-        double[] p = model.Parameters.ToArray().Select(v => (double)v).ToArray();
+        double[] p = model.Weights().Select(v => (double)v).ToArray();
         double[] xd = x.Select(v => (double)v).ToArray(), yd = y.Select(v => (double)v).ToArray();
         double[]? wd = w?.Select(v => (double)v).ToArray();
         double loss64 = Reference.Loss(layers, loss, p, xd, yd, wd, Batch);

@@ -100,11 +100,6 @@ public class GraphTests
     private static float[] Uniform(Random random, int count, double low = -1, double high = 1) =>
         Enumerable.Range(0, count).Select(_ => (float)(low + random.NextDouble() * (high - low))).ToArray();
 
-    private static void Perturb(Span<float> p, Random random)
-    {
-        for (int i = 0; i < p.Length; i++) p[i] += (float)(random.NextDouble() * 0.2 - 0.1);
-    }
-
     /// <summary>y = x @ W + b for one row, W (inputs, units) at kernel, b at bias.</summary>
     private static double[] Dense(double[] q, int kernel, int bias, double[] x, int units)
     {
@@ -140,10 +135,10 @@ public class GraphTests
             y[r * 3 + 1] = (float)random.NextDouble();
             y[r * 3 + 2] = r % 3;
         }
-        Perturb(model.Parameters, random);
-        Assert.Equal(55, model.Parameters.Length);
+        model.Perturb(random);
+        Assert.Equal(55, model.ParameterCount);
         float loss = model.ComputeGradients(x, y, default, Batch);
-        float[] analytic = model.Gradients.ToArray();
+        float[] analytic = model.GradientValues();
 
         double Reference(double[] q)
         {
@@ -160,7 +155,7 @@ public class GraphTests
             return price / Batch + 0.5 * category / Batch;
         }
 
-        double[] w = model.Parameters.ToArray().Select(v => (double)v).ToArray();
+        double[] w = model.Weights().Select(v => (double)v).ToArray();
         Assert.Equal(Reference(w), loss, 5);
         CentralDifferences.AssertGradients(analytic, w, Reference);
     }
@@ -236,10 +231,10 @@ public class GraphTests
         var random = new Random(7);
         var x = Uniform(random, Batch * 6);
         var y = Uniform(random, Batch * 3);
-        Perturb(model.Parameters, random);
-        Assert.Equal(101, model.Parameters.Length);
+        model.Perturb(random);
+        Assert.Equal(101, model.ParameterCount);
         float loss = model.ComputeGradients(x, y, default, Batch);
-        float[] analytic = model.Gradients.ToArray();
+        float[] analytic = model.GradientValues();
 
         double Reference(double[] q)
         {
@@ -256,7 +251,7 @@ public class GraphTests
             return total / Batch;
         }
 
-        double[] w = model.Parameters.ToArray().Select(v => (double)v).ToArray();
+        double[] w = model.Weights().Select(v => (double)v).ToArray();
         Assert.Equal(Reference(w), loss, 5);
         CentralDifferences.AssertGradients(analytic, w, Reference);
     }
@@ -268,10 +263,10 @@ public class GraphTests
         var random = new Random(8);
         var x = Uniform(random, Batch * 12);
         var y = Uniform(random, Batch * 2);
-        Perturb(model.Parameters, random);
-        Assert.Equal(122, model.Parameters.Length);
+        model.Perturb(random);
+        Assert.Equal(122, model.ParameterCount);
         float loss = model.ComputeGradients(x, y, default, Batch);
-        float[] analytic = model.Gradients.ToArray();
+        float[] analytic = model.GradientValues();
 
         double Reference(double[] q)
         {
@@ -296,7 +291,7 @@ public class GraphTests
             return total / Batch;
         }
 
-        double[] w = model.Parameters.ToArray().Select(v => (double)v).ToArray();
+        double[] w = model.Weights().Select(v => (double)v).ToArray();
         Assert.Equal(Reference(w), loss, 5);
         CentralDifferences.AssertGradients(analytic, w, Reference);
     }
@@ -308,11 +303,11 @@ public class GraphTests
         var random = new Random(6);
         var x = Enumerable.Range(0, Batch * 5).Select(i => (float)(i * 3 % 7)).ToArray(); // every token appears, several repeat
         var y = Uniform(random, Batch * 2);
-        var p = model.Parameters;
+        var p = model.Weights();
         for (int i = 0; i < 21; i++) Assert.InRange(p[i], -0.05f, 0.05f); // Keras's RandomUniform(−0.05, 0.05)
-        Perturb(p, random);
+        model.Perturb(random);
         float loss = model.ComputeGradients(x, y, default, Batch);
-        float[] analytic = model.Gradients.ToArray();
+        float[] analytic = model.GradientValues();
 
         double Reference(double[] q)
         {
@@ -325,7 +320,7 @@ public class GraphTests
             return total / Batch;
         }
 
-        double[] w = model.Parameters.ToArray().Select(v => (double)v).ToArray();
+        double[] w = model.Weights().Select(v => (double)v).ToArray();
         Assert.Equal(Reference(w), loss, 5);
         CentralDifferences.AssertGradients(analytic, w, Reference);
         Assert.Throws<ArgumentException>(() => model.Predict(new float[,] { { 0, 1, 2, 3, 7 } })); // 7 is outside the vocabulary
@@ -338,9 +333,9 @@ public class GraphTests
         var random = new Random(2);
         var x = Uniform(random, Batch * 4, -2, 3);
         var y = Uniform(random, Batch * 3);
-        Perturb(model.Parameters, random);
+        model.Perturb(random);
         float loss = model.ComputeGradients(x, y, default, Batch);
-        float[] analytic = model.Gradients.ToArray();
+        float[] analytic = model.GradientValues();
 
         double Reference(double[] q)
         {
@@ -357,7 +352,7 @@ public class GraphTests
             return total / Batch;
         }
 
-        double[] w = model.Parameters.ToArray().Select(v => (double)v).ToArray();
+        double[] w = model.Weights().Select(v => (double)v).ToArray();
         Assert.Equal(Reference(w), loss, 5);
         CentralDifferences.AssertGradients(analytic, w, Reference);
     }
@@ -369,9 +364,9 @@ public class GraphTests
         var random = new Random(9);
         var x = Uniform(random, Batch * 3);
         var y = Uniform(random, Batch * 4); // first's 2 targets, then second's 2
-        Perturb(model.Parameters, random);
+        model.Perturb(random);
         float loss = model.ComputeGradients(x, y, default, Batch);
-        float[] analytic = model.Gradients.ToArray();
+        float[] analytic = model.GradientValues();
 
         double Reference(double[] q)
         {
@@ -389,7 +384,7 @@ public class GraphTests
             return first / Batch + 2 * second / Batch;
         }
 
-        double[] w = model.Parameters.ToArray().Select(v => (double)v).ToArray();
+        double[] w = model.Weights().Select(v => (double)v).ToArray();
         Assert.Equal(Reference(w), loss, 5);
         CentralDifferences.AssertGradients(analytic, w, Reference);
     }
@@ -440,10 +435,10 @@ public class GraphTests
             for (int k = 0; k < 3; k++) x[r * 7 + 4 + k] = (float)(random.NextDouble() * 2 - 1);
         }
         var y = Uniform(random, Batch);
-        Perturb(model.Parameters, random);
+        model.Perturb(random);
         Assert.Equal(7, model.InputSize);
         float loss = model.ComputeGradients(x, y, default, Batch);
-        float[] analytic = model.Gradients.ToArray();
+        float[] analytic = model.GradientValues();
 
         double Reference(double[] q)
         {
@@ -460,7 +455,7 @@ public class GraphTests
             return total / Batch;
         }
 
-        double[] w = model.Parameters.ToArray().Select(v => (double)v).ToArray();
+        double[] w = model.Weights().Select(v => (double)v).ToArray();
         Assert.Equal(Reference(w), loss, 5);
         CentralDifferences.AssertGradients(analytic, w, Reference);
 

@@ -22,11 +22,10 @@ public class GruTests
         var random = new Random(3);
         var x = Enumerable.Range(0, Batch * T * F).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
         var y = Enumerable.Range(0, Batch * 2).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
-        var p = model.Parameters;
-        Assert.Equal(248, p.Length);
-        for (int i = 0; i < p.Length; i++) p[i] += (float)(random.NextDouble() * 0.2 - 0.1); // biases off zero too
+        Assert.Equal(248, model.ParameterCount);
+        model.Perturb(random); // biases off zero too
         float loss = model.ComputeGradients(x, y, default, Batch);
-        float[] analytic = model.Gradients.ToArray();
+        float[] analytic = model.GradientValues();
 
         double Reference(double[] q)
         {
@@ -49,7 +48,7 @@ public class GruTests
             return total / Batch;
         }
 
-        double[] w = model.Parameters.ToArray().Select(v => (double)v).ToArray();
+        double[] w = model.Weights().Select(v => (double)v).ToArray();
         Assert.Equal(Reference(w), loss, 5);
         CentralDifferences.AssertGradients(analytic, w, Reference);
     }
@@ -57,7 +56,7 @@ public class GruTests
     [Fact]
     public void Gru_biases_start_at_zero_and_the_recurrent_kernel_orthogonal()
     {
-        var p = new StackedGru(seed: 1).Parameters;
+        var p = new StackedGru(seed: 1).Weights();
         for (int j = 0; j < 30; j++) Assert.Equal(0f, p[120 + j]);
         for (int a = 0; a < 5; a++)
             for (int b = 0; b < 5; b++)

@@ -43,13 +43,11 @@ public class LayerTests
     {
         var model = new WithBatchNorm(seed: 3);
         var (x, y) = Data(4, 3);
-        var p = model.Parameters;
-        var random = new Random(5);
-        for (int i = 0; i < p.Length; i++) p[i] += (float)(random.NextDouble() * 0.2 - 0.1); // move γ, β and biases off 1 and 0
+        model.Perturb(new Random(5)); // move γ, β and biases off 1 and 0
         float loss = model.ComputeGradients(x, y, default, Batch);
-        float[] analytic = model.Gradients.ToArray();
+        float[] analytic = model.GradientValues();
 
-        double[] w = model.Parameters.ToArray().Select(v => (double)v).ToArray();
+        double[] w = model.Weights().Select(v => (double)v).ToArray();
         double Reference(double[] q)
         {
             // Dense 4 -> 5 tanh (kernel 0, bias 20), BatchNorm (γ 25, β 30), Dense 5 -> 3 (kernel 35, bias 50), MSE.
@@ -88,14 +86,14 @@ public class LayerTests
         var model = new WithDropout(seed: 11);
         var (x, y) = Data(4, 2);
         float loss = model.ComputeGradients(x, y, default, Batch);
-        float[] analytic = model.Gradients.ToArray();
+        float[] analytic = model.GradientValues();
         // The mask of the first training step (step 0) of layer 1 under seed 11: Gen's documented Philox layout.
         var mask = new float[Batch * 6];
         Gen.Cpu.Dropout.Forward(Enumerable.Repeat(1f, Batch * 6).ToArray(), new float[Batch * 6], mask, 0.5f, 11, 0, 1, training: true);
         Assert.Contains(mask, m => m == 0f);
         Assert.Contains(mask, m => m == 2f);
 
-        double[] w = model.Parameters.ToArray().Select(v => (double)v).ToArray();
+        double[] w = model.Weights().Select(v => (double)v).ToArray();
         double Reference(double[] q, bool training)
         {
             // Dense 4 -> 6 relu (kernel 0, bias 24), Dropout 0.5, Dense 6 -> 2 (kernel 30, bias 42), MSE.
@@ -135,8 +133,7 @@ public class LayerTests
         {
             var model = new WithDropout(seed: 1);
             var reseeded = new WithDropout(seed: seed);
-            reseeded.Parameters.Clear();
-            model.Parameters.CopyTo(reseeded.Parameters); // same weights, dropout keyed by `seed`
+            reseeded.SetParameters(model.Weights()); // same weights, dropout keyed by `seed`
             var (x, y) = Data(4, 2);
             return Enumerable.Range(0, 5).Select(_ => reseeded.TrainStep(x, y, default, Batch)).ToArray();
         }
@@ -151,7 +148,7 @@ public class LayerTests
         var (x, y) = Data(4, 3);
         // The tanh layer's outputs, computed from the float parameters as the model does.
         var h = new double[Batch, 5];
-        var p = model.Parameters.ToArray();
+        var p = model.Weights();
         for (int r = 0; r < Batch; r++)
             for (int j = 0; j < 5; j++)
             {
@@ -165,8 +162,8 @@ public class LayerTests
             double mean = 0, variance = 0;
             for (int r = 0; r < Batch; r++) mean += h[r, j] / Batch;
             for (int r = 0; r < Batch; r++) variance += (h[r, j] - mean) * (h[r, j] - mean) / Batch;
-            Assert.Equal(0.9 * 0 + 0.1 * mean, model.State[j], 5);          // momentum weighs the old value
-            Assert.Equal(0.9 * 1 + 0.1 * variance, model.State[5 + j], 5);   // the biased variance is stored
+            Assert.Equal(0.9 * 0 + 0.1 * mean, model.StateValues()[j], 5);          // momentum weighs the old value
+            Assert.Equal(0.9 * 1 + 0.1 * variance, model.StateValues()[5 + j], 5);   // the biased variance is stored
         }
         // Inference normalises with the moving statistics: a single sample gives a finite, batch-independent answer.
         var one = new float[1, 4];
@@ -221,8 +218,8 @@ public class LayerTests
     public void The_moving_statistics_are_the_models_state_for_callbacks()
     {
         IModel model = new WithBatchNorm(seed: 1);
-        Assert.Equal(10, model.State.Length); // moving mean and variance of 5 features
-        Assert.Equal(1f, model.State[5]);    // the moving variance starts at 1
-        Assert.Equal(0, ((IModel)new WithDropout(seed: 1)).State.Length);
+        Assert.Equal(10, model.StateCount); // moving mean and variance of 5 features
+        Assert.Equal(1f, model.StateValues()[5]);    // the moving variance starts at 1
+        Assert.Equal(0, ((IModel)new WithDropout(seed: 1)).StateCount);
     }
 }

@@ -32,11 +32,10 @@ public class LstmTests
         var random = new Random(2);
         var x = Enumerable.Range(0, Batch * T * F).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
         var y = Enumerable.Range(0, Batch * 2).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
-        var p = model.Parameters;
-        Assert.Equal(296, p.Length);
-        for (int i = 0; i < p.Length; i++) p[i] += (float)(random.NextDouble() * 0.2 - 0.1);
+        Assert.Equal(296, model.ParameterCount);
+        model.Perturb(random);
         float loss = model.ComputeGradients(x, y, default, Batch);
-        float[] analytic = model.Gradients.ToArray();
+        float[] analytic = model.GradientValues();
 
         double Reference(double[] q)
         {
@@ -59,7 +58,7 @@ public class LstmTests
             return total / Batch;
         }
 
-        double[] w = model.Parameters.ToArray().Select(v => (double)v).ToArray();
+        double[] w = model.Weights().Select(v => (double)v).ToArray();
         Assert.Equal(Reference(w), loss, 5);
         CentralDifferences.AssertGradients(analytic, w, Reference);
     }
@@ -67,7 +66,7 @@ public class LstmTests
     [Fact]
     public void The_recurrent_kernel_starts_orthogonal_and_the_forget_bias_at_one()
     {
-        var p = new StackedLstm(seed: 1).Parameters;
+        var p = new StackedLstm(seed: 1).Weights();
         // Layer 0's recurrent kernel (5, 20): rows orthonormal.
         for (int a = 0; a < 5; a++)
             for (int b = 0; b < 5; b++)

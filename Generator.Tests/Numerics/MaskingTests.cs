@@ -44,10 +44,9 @@ public class MaskingTests
         var model = new PaddedSequences(seed: 3);
         var random = new Random(6);
         var y = Enumerable.Range(0, Batch).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
-        var p = model.Parameters;
-        for (int i = 0; i < p.Length; i++) p[i] += (float)(random.NextDouble() * 0.2 - 0.1);
+        model.Perturb(random);
         float loss = model.ComputeGradients(Tokens, y, default, Batch);
-        float[] analytic = model.Gradients.ToArray();
+        float[] analytic = model.GradientValues();
 
         double Reference(double[] q)
         {
@@ -67,7 +66,7 @@ public class MaskingTests
             return total / Batch;
         }
 
-        double[] w = model.Parameters.ToArray().Select(v => (double)v).ToArray();
+        double[] w = model.Weights().Select(v => (double)v).ToArray();
         Assert.Equal(231, w.Length);
         Assert.Equal(Reference(w), loss, 5);
         CentralDifferences.AssertGradients(analytic, w, Reference);
@@ -78,7 +77,7 @@ public class MaskingTests
     {
         var padded = new PaddedSequences(seed: 8);
         var short_ = new ShortSequences(seed: 1);
-        padded.Parameters.CopyTo(short_.Parameters); // no parameter depends on the sequence length
+        short_.SetParameters(padded.Weights()); // no parameter depends on the sequence length
 
         var shortPrediction = short_.Predict(new float[,] { { 3, 5 } });
         var predictions = padded.Predict(new float[,] { { 0, 0, 0, 3, 5 }, { 3, 5, 0, 0, 0 }, { 0, 3, 5, 0, 0 } });

@@ -10,15 +10,15 @@ public class ModelBehaviourTests
         var a = new TanhGeluMse(seed: 42);
         var b = new TanhGeluMse(seed: 42);
         var c = new TanhGeluMse(seed: 43);
-        Assert.Equal(a.Parameters.ToArray(), b.Parameters.ToArray());
-        Assert.NotEqual(a.Parameters.ToArray(), c.Parameters.ToArray());
+        Assert.Equal(a.Weights(), b.Weights());
+        Assert.NotEqual(a.Weights(), c.Weights());
     }
 
     [Fact]
     public void Kernels_are_glorot_uniform_and_biases_zero()
     {
         var model = new TanhGeluMse(seed: 5);
-        var p = model.Parameters;
+        var p = model.Weights().AsSpan();
         // Layer 0: kernel (5, 4) at 0, bias (4) at 20; layer 1: kernel (4, 3) at 24, no bias; layer 2: kernel (3, 2) at 36, bias at 42.
         Assert.Equal(5 * 4 + 4 + 4 * 3 + 3 * 2 + 2, p.Length);
         AssertWithin(p.Slice(0, 20), Math.Sqrt(6.0 / 9));

@@ -98,11 +98,13 @@ public class OptimizerIntegrationTests
         float lossScaled = scaled.ComputeGradients(x, y, default, 16);
         float lossPlain = plain.ComputeGradients(x, y, default, 16);
         Assert.Equal(lossPlain, lossScaled); // the reported loss is not scaled
-        for (int i = 0; i < plain.Gradients.Length; i++)
-            Assert.Equal(128 * plain.Gradients[i], scaled.Gradients[i], 1e-4f * MathF.Max(1, MathF.Abs(128 * plain.Gradients[i])));
+        float[] plainGradients = plain.GradientValues(), scaledGradients = scaled.GradientValues();
+        for (int i = 0; i < plainGradients.Length; i++)
+            Assert.Equal(128 * plainGradients[i], scaledGradients[i], 1e-4f * MathF.Max(1, MathF.Abs(128 * plainGradients[i])));
         scaled.ApplyGradients();
         plain.ApplyGradients();
-        for (int i = 0; i < plain.Parameters.Length; i++) Assert.Equal(plain.Parameters[i], scaled.Parameters[i], 1e-6f);
+        float[] plainWeights = plain.Weights(), scaledWeights = scaled.Weights();
+        for (int i = 0; i < plainWeights.Length; i++) Assert.Equal(plainWeights[i], scaledWeights[i], 1e-6f);
     }
 
     [Fact]
@@ -152,14 +154,14 @@ public class OptimizerIntegrationTests
     private static void AssertSameAsStandalone(IModel model, Optimizer standalone, int[] lengths, string[] names)
     {
         standalone.DefineTensors(lengths, names);
-        float[] weights = model.Parameters.ToArray();
+        float[] weights = model.Weights();
         var (x, y) = Data(12);
         for (int step = 0; step < 9; step++)
         {
             model.ComputeGradients(x, y, default, 12);
-            standalone.Apply(weights, model.Gradients);
-            model.Optimizer.Apply(model.Parameters, model.Gradients);
-            Assert.Equal(weights, model.Parameters.ToArray());
+            standalone.Apply(weights, model.GradientValues());
+            model.ApplyGradients();
+            Assert.Equal(weights, model.Weights());
         }
         Assert.Equal(standalone.Iterations, model.Optimizer.Iterations);
     }

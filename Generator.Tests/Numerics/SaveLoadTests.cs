@@ -35,8 +35,8 @@ public sealed class SaveLoadTests : IDisposable
         Buffer.BlockCopy(x, 0, xs, 0, x.Length * sizeof(float));
         Assert.NotEqual(trained.Predict(xs).Cast<float>(), fresh.Predict(xs).Cast<float>());
         fresh.Load(path);
-        Assert.Equal(trained.Parameters.ToArray(), fresh.Parameters.ToArray());
-        Assert.Equal(trained.State.ToArray(), fresh.State.ToArray());
+        Assert.Equal(trained.Weights(), fresh.Weights());
+        Assert.Equal(trained.StateValues(), fresh.StateValues());
         Assert.Equal(trained.Predict(xs).Cast<float>(), fresh.Predict(xs).Cast<float>());
     }
 
@@ -61,11 +61,11 @@ public sealed class SaveLoadTests : IDisposable
         string path = File("joins.safetensors");
         new Joins(seed: 1).Save(path);
         var model = new WithBatchNorm(seed: 5);
-        var before = model.Parameters.ToArray();
+        var before = model.Weights();
         var error = Assert.Throws<InvalidDataException>(() => model.Load(path));
         Assert.Contains("'dense/kernel'", error.Message, StringComparison.Ordinal);
         Assert.Contains("'WithBatchNorm'", error.Message, StringComparison.Ordinal);
-        Assert.Equal(before, model.Parameters.ToArray());
+        Assert.Equal(before, model.Weights());
     }
 
     [Fact]
@@ -75,7 +75,7 @@ public sealed class SaveLoadTests : IDisposable
         string path = File("shape.safetensors");
         model.Save(path);
         var tensors = SafeTensors.Load(path).ToList();
-        var before = model.Parameters.ToArray();
+        var before = model.Weights();
 
         var reshaped = tensors.Select(t => t.Name == "dense_1/kernel" ? (t.Name, new[] { 3, 5 }, (ReadOnlyMemory<float>)t.Data) : (t.Name, t.Shape, t.Data)).ToList();
         SafeTensors.Save(path, reshaped);
@@ -87,7 +87,7 @@ public sealed class SaveLoadTests : IDisposable
         SafeTensors.Save(path, extra);
         var more = Assert.Throws<InvalidDataException>(() => model.Load(path));
         Assert.Contains("'head/kernel'", more.Message, StringComparison.Ordinal);
-        Assert.Equal(before, model.Parameters.ToArray());
+        Assert.Equal(before, model.Weights());
     }
 }
 

@@ -17,7 +17,7 @@ partial class Detectors
         private const int BottleneckBias = 192; // bottleneck bias (4)
         private const int Dense1Kernel = 196; // dense_1 kernel (4, 1)
         private const int Dense1Bias = 200; // dense_1 bias (1)
-        private const int ParameterCount = 201;
+        private const int ParameterLength = 201;
 
         // Activation arena, laid out for the batch capacity C: the tensor at offset k per sample takes B × width floats from C × k.
         private const int DenseZ = 0; // dense x @ W + b (B, 16)
@@ -32,8 +32,8 @@ partial class Detectors
         private const int Dense1Grad = 20; // dense_1 (B, 1)
         private const int DeltaWidth = 21;
 
-        private readonly float[] _parameters = new float[ParameterCount];
-        private readonly float[] _gradients = new float[ParameterCount];
+        private readonly float[] _parameters = new float[ParameterLength];
+        private readonly float[] _gradients = new float[ParameterLength];
         private readonly global::Gen.BatchArenas _arenas = new(ActivationWidth, DeltaWidth);
         private int _batch;
         private double _lossSum; // Σ batch loss × batch size since the running loss was reset
@@ -114,9 +114,21 @@ partial class Detectors
         /// <inheritdoc/>
         public global::Gen.Optimizer Optimizer { get; }
         /// <inheritdoc/>
-        public global::System.Span<float> Parameters => _parameters;
+        public int ParameterCount => ParameterLength;
         /// <inheritdoc/>
-        public global::System.Span<float> Gradients => _gradients;
+        public void CopyParametersTo(global::System.Span<float> destination)
+            => global::Gen.ModelChecks.CopyOut(_parameters, destination, nameof(destination), "the parameters");
+        /// <inheritdoc/>
+        public void SetParameters(global::System.ReadOnlySpan<float> values)
+            => global::Gen.ModelChecks.CopyIn(values, _parameters, nameof(values), "the parameters");
+        /// <inheritdoc/>
+        public void CopyGradientsTo(global::System.Span<float> destination)
+            => global::Gen.ModelChecks.CopyOut(_gradients, destination, nameof(destination), "the gradients");
+        /// <inheritdoc/>
+        public void SetGradients(global::System.ReadOnlySpan<float> values)
+            => global::Gen.ModelChecks.CopyIn(values, _gradients, nameof(values), "the gradients");
+
+        void global::Gen.IModel.FinalizeWeights() => Optimizer.FinalizeVariableValues(_parameters);
         /// <inheritdoc/>
         public global::System.ReadOnlySpan<int> InputWidths => [8];
         /// <inheritdoc/>
@@ -129,14 +141,14 @@ partial class Detectors
         /// <inheritdoc/>
         void global::Gen.IModel.Forward(global::System.ReadOnlySpan<float> x, int batch)
         {
-            global::Gen.BatchArenas.CheckBatch(x, default, default, batch, InputSize, TargetSize, checkTargets: false);
+            global::Gen.ModelChecks.CheckBatch(x, default, default, batch, InputSize, TargetSize, checkTargets: false);
             Run(x, batch);
         }
 
         /// <inheritdoc/>
         public float ComputeGradients(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y, global::System.ReadOnlySpan<float> sampleWeight, int batch)
         {
-            global::Gen.BatchArenas.CheckBatch(x, y, sampleWeight, batch, InputSize, TargetSize, checkTargets: true);
+            global::Gen.ModelChecks.CheckBatch(x, y, sampleWeight, batch, InputSize, TargetSize, checkTargets: true);
             Run(x, batch);
             float loss = Losses(y, sampleWeight, batch, training: true, default);
             Backward(x, batch);
@@ -146,7 +158,7 @@ partial class Detectors
         /// <summary>The training step: forward, each output's loss, backward, the optimizer's update; the loss and the metrics accumulate.</summary>
         void global::Gen.IModel.TrainStep(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y, global::System.ReadOnlySpan<float> sampleWeight, int batch, global::System.ReadOnlySpan<global::Gen.Metric> metrics)
         {
-            global::Gen.BatchArenas.CheckBatch(x, y, sampleWeight, batch, InputSize, TargetSize, checkTargets: true);
+            global::Gen.ModelChecks.CheckBatch(x, y, sampleWeight, batch, InputSize, TargetSize, checkTargets: true);
             Run(x, batch);
             Losses(y, sampleWeight, batch, training: true, metrics);
             Backward(x, batch);
@@ -156,7 +168,7 @@ partial class Detectors
         /// <summary>The evaluation step: forward in inference mode, each output's loss; the loss and the metrics accumulate.</summary>
         void global::Gen.IModel.TestStep(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y, global::System.ReadOnlySpan<float> sampleWeight, int batch, global::System.ReadOnlySpan<global::Gen.Metric> metrics)
         {
-            global::Gen.BatchArenas.CheckBatch(x, y, sampleWeight, batch, InputSize, TargetSize, checkTargets: true);
+            global::Gen.ModelChecks.CheckBatch(x, y, sampleWeight, batch, InputSize, TargetSize, checkTargets: true);
             Run(x, batch);
             Losses(y, sampleWeight, batch, training: false, metrics);
         }

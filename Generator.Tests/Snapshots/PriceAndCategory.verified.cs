@@ -19,7 +19,7 @@ partial class PriceAndCategory : global::Gen.IModel
     private const int PriceBias = 768; // price bias (1)
     private const int CategoryKernel = 769; // category kernel (64, 3)
     private const int CategoryBias = 961; // category bias (3)
-    private const int ParameterCount = 964;
+    private const int ParameterLength = 964;
 
     // Activation arena, laid out for the batch capacity C: the tensor at offset k per sample takes B × width floats from C × k.
     private const int SharedZ = 0; // shared x @ W + b (B, 64)
@@ -40,8 +40,8 @@ partial class PriceAndCategory : global::Gen.IModel
     private const int CategoryTarget = 1; // output category's targets (B, 1) in y
     private const int AccumulateWidth = 64; // a second gradient for outputs read more than once, added to the first
 
-    private readonly float[] _parameters = new float[ParameterCount];
-    private readonly float[] _gradients = new float[ParameterCount];
+    private readonly float[] _parameters = new float[ParameterLength];
+    private readonly float[] _gradients = new float[ParameterLength];
     private readonly global::Gen.BatchArenas _arenas = new(ActivationWidth, DeltaWidth, AccumulateWidth);
     private int _batch;
     private double _lossSum; // Σ batch loss × batch size since the running loss was reset
@@ -133,9 +133,21 @@ partial class PriceAndCategory : global::Gen.IModel
     /// <inheritdoc/>
     public global::Gen.Optimizer Optimizer { get; }
     /// <inheritdoc/>
-    public global::System.Span<float> Parameters => _parameters;
+    public int ParameterCount => ParameterLength;
     /// <inheritdoc/>
-    public global::System.Span<float> Gradients => _gradients;
+    public void CopyParametersTo(global::System.Span<float> destination)
+        => global::Gen.ModelChecks.CopyOut(_parameters, destination, nameof(destination), "the parameters");
+    /// <inheritdoc/>
+    public void SetParameters(global::System.ReadOnlySpan<float> values)
+        => global::Gen.ModelChecks.CopyIn(values, _parameters, nameof(values), "the parameters");
+    /// <inheritdoc/>
+    public void CopyGradientsTo(global::System.Span<float> destination)
+        => global::Gen.ModelChecks.CopyOut(_gradients, destination, nameof(destination), "the gradients");
+    /// <inheritdoc/>
+    public void SetGradients(global::System.ReadOnlySpan<float> values)
+        => global::Gen.ModelChecks.CopyIn(values, _gradients, nameof(values), "the gradients");
+
+    void global::Gen.IModel.FinalizeWeights() => Optimizer.FinalizeVariableValues(_parameters);
     /// <inheritdoc/>
     public global::System.ReadOnlySpan<int> InputWidths => [10];
     /// <inheritdoc/>
@@ -152,14 +164,14 @@ partial class PriceAndCategory : global::Gen.IModel
     /// <inheritdoc/>
     void global::Gen.IModel.Forward(global::System.ReadOnlySpan<float> x, int batch)
     {
-        global::Gen.BatchArenas.CheckBatch(x, default, default, batch, InputSize, TargetSize, checkTargets: false);
+        global::Gen.ModelChecks.CheckBatch(x, default, default, batch, InputSize, TargetSize, checkTargets: false);
         Run(x, batch);
     }
 
     /// <inheritdoc/>
     public float ComputeGradients(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y, global::System.ReadOnlySpan<float> sampleWeight, int batch)
     {
-        global::Gen.BatchArenas.CheckBatch(x, y, sampleWeight, batch, InputSize, TargetSize, checkTargets: true);
+        global::Gen.ModelChecks.CheckBatch(x, y, sampleWeight, batch, InputSize, TargetSize, checkTargets: true);
         y = _arenas.TargetParts(y, batch, TargetWidths); // side-by-side rows, output by output
         Run(x, batch);
         float loss = Losses(y, sampleWeight, batch, training: true, default);
@@ -170,7 +182,7 @@ partial class PriceAndCategory : global::Gen.IModel
     /// <summary>The training step: forward, each output's loss, backward, the optimizer's update; the loss and the metrics accumulate.</summary>
     void global::Gen.IModel.TrainStep(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y, global::System.ReadOnlySpan<float> sampleWeight, int batch, global::System.ReadOnlySpan<global::Gen.Metric> metrics)
     {
-        global::Gen.BatchArenas.CheckBatch(x, y, sampleWeight, batch, InputSize, TargetSize, checkTargets: true);
+        global::Gen.ModelChecks.CheckBatch(x, y, sampleWeight, batch, InputSize, TargetSize, checkTargets: true);
         Run(x, batch);
         Losses(y, sampleWeight, batch, training: true, metrics);
         Backward(x, batch);
@@ -180,7 +192,7 @@ partial class PriceAndCategory : global::Gen.IModel
     /// <summary>The evaluation step: forward in inference mode, each output's loss; the loss and the metrics accumulate.</summary>
     void global::Gen.IModel.TestStep(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y, global::System.ReadOnlySpan<float> sampleWeight, int batch, global::System.ReadOnlySpan<global::Gen.Metric> metrics)
     {
-        global::Gen.BatchArenas.CheckBatch(x, y, sampleWeight, batch, InputSize, TargetSize, checkTargets: true);
+        global::Gen.ModelChecks.CheckBatch(x, y, sampleWeight, batch, InputSize, TargetSize, checkTargets: true);
         Run(x, batch);
         Losses(y, sampleWeight, batch, training: false, metrics);
     }

@@ -21,7 +21,7 @@ partial class RegularisedClassifier : global::Gen.IModel
     private const int Dense2Bias = 242688; // dense_2 bias (64)
     private const int Dense3Kernel = 242752; // dense_3 kernel (64, 10)
     private const int Dense3Bias = 243392; // dense_3 bias (10)
-    private const int ParameterCount = 243402;
+    private const int ParameterLength = 243402;
 
     // Activation arena, laid out for the batch capacity C: the tensor at offset k per sample takes B × width floats from C × k.
     private const int DenseZ = 0; // dense x @ W + b (B, 256)
@@ -57,11 +57,11 @@ partial class RegularisedClassifier : global::Gen.IModel
     private const int BatchNormalizationMovingVariance = 256; // batch_normalization moving_variance (256)
     private const int BatchNormalization1MovingMean = 512; // batch_normalization_1 moving_mean (128)
     private const int BatchNormalization1MovingVariance = 640; // batch_normalization_1 moving_variance (128)
-    private const int StateCount = 768;
+    private const int StateLength = 768;
 
-    private readonly float[] _parameters = new float[ParameterCount];
-    private readonly float[] _gradients = new float[ParameterCount];
-    private readonly float[] _state = new float[StateCount];
+    private readonly float[] _parameters = new float[ParameterLength];
+    private readonly float[] _gradients = new float[ParameterLength];
+    private readonly float[] _state = new float[StateLength];
     private readonly global::Gen.BatchArenas _arenas = new(ActivationWidth, DeltaWidth);
     private readonly ulong _seed;
     private long _trainingStep; // counts training forward passes: the dropout masks' counter
@@ -161,11 +161,29 @@ partial class RegularisedClassifier : global::Gen.IModel
     /// <inheritdoc/>
     public global::Gen.Optimizer Optimizer { get; }
     /// <inheritdoc/>
-    public global::System.Span<float> Parameters => _parameters;
+    public int ParameterCount => ParameterLength;
     /// <inheritdoc/>
-    public global::System.Span<float> Gradients => _gradients;
+    public void CopyParametersTo(global::System.Span<float> destination)
+        => global::Gen.ModelChecks.CopyOut(_parameters, destination, nameof(destination), "the parameters");
+    /// <inheritdoc/>
+    public void SetParameters(global::System.ReadOnlySpan<float> values)
+        => global::Gen.ModelChecks.CopyIn(values, _parameters, nameof(values), "the parameters");
+    /// <inheritdoc/>
+    public void CopyGradientsTo(global::System.Span<float> destination)
+        => global::Gen.ModelChecks.CopyOut(_gradients, destination, nameof(destination), "the gradients");
+    /// <inheritdoc/>
+    public void SetGradients(global::System.ReadOnlySpan<float> values)
+        => global::Gen.ModelChecks.CopyIn(values, _gradients, nameof(values), "the gradients");
     /// <summary>What training updates but the optimizer does not: each BatchNormalization's moving mean, then moving variance.</summary>
-    public global::System.Span<float> State => _state;
+    public int StateCount => StateLength;
+    /// <inheritdoc/>
+    public void CopyStateTo(global::System.Span<float> destination)
+        => global::Gen.ModelChecks.CopyOut(_state, destination, nameof(destination), "the state");
+    /// <inheritdoc/>
+    public void SetState(global::System.ReadOnlySpan<float> values)
+        => global::Gen.ModelChecks.CopyIn(values, _state, nameof(values), "the state");
+
+    void global::Gen.IModel.FinalizeWeights() => Optimizer.FinalizeVariableValues(_parameters);
     /// <inheritdoc/>
     public global::System.ReadOnlySpan<int> InputWidths => [784];
     /// <inheritdoc/>
@@ -178,14 +196,14 @@ partial class RegularisedClassifier : global::Gen.IModel
     /// <inheritdoc/>
     void global::Gen.IModel.Forward(global::System.ReadOnlySpan<float> x, int batch)
     {
-        global::Gen.BatchArenas.CheckBatch(x, default, default, batch, InputSize, TargetSize, checkTargets: false);
+        global::Gen.ModelChecks.CheckBatch(x, default, default, batch, InputSize, TargetSize, checkTargets: false);
         Run(x, batch, training: false);
     }
 
     /// <inheritdoc/>
     public float ComputeGradients(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y, global::System.ReadOnlySpan<float> sampleWeight, int batch)
     {
-        global::Gen.BatchArenas.CheckBatch(x, y, sampleWeight, batch, InputSize, TargetSize, checkTargets: true);
+        global::Gen.ModelChecks.CheckBatch(x, y, sampleWeight, batch, InputSize, TargetSize, checkTargets: true);
         Run(x, batch, training: true);
         float loss = Losses(y, sampleWeight, batch, training: true, default);
         Backward(x, batch);
@@ -196,7 +214,7 @@ partial class RegularisedClassifier : global::Gen.IModel
     /// <summary>The training step: forward, each output's loss, backward, the optimizer's update; the loss and the metrics accumulate.</summary>
     void global::Gen.IModel.TrainStep(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y, global::System.ReadOnlySpan<float> sampleWeight, int batch, global::System.ReadOnlySpan<global::Gen.Metric> metrics)
     {
-        global::Gen.BatchArenas.CheckBatch(x, y, sampleWeight, batch, InputSize, TargetSize, checkTargets: true);
+        global::Gen.ModelChecks.CheckBatch(x, y, sampleWeight, batch, InputSize, TargetSize, checkTargets: true);
         Run(x, batch, training: true);
         Losses(y, sampleWeight, batch, training: true, metrics);
         Backward(x, batch);
@@ -207,7 +225,7 @@ partial class RegularisedClassifier : global::Gen.IModel
     /// <summary>The evaluation step: forward in inference mode, each output's loss; the loss and the metrics accumulate.</summary>
     void global::Gen.IModel.TestStep(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y, global::System.ReadOnlySpan<float> sampleWeight, int batch, global::System.ReadOnlySpan<global::Gen.Metric> metrics)
     {
-        global::Gen.BatchArenas.CheckBatch(x, y, sampleWeight, batch, InputSize, TargetSize, checkTargets: true);
+        global::Gen.ModelChecks.CheckBatch(x, y, sampleWeight, batch, InputSize, TargetSize, checkTargets: true);
         Run(x, batch, training: false);
         Losses(y, sampleWeight, batch, training: false, metrics);
     }

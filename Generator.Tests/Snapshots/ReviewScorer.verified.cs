@@ -26,7 +26,7 @@ partial class ReviewScorer : global::Gen.IModel
     private const int HelpfulBias = 9904; // helpful bias (1)
     private const int TopicKernel = 9905; // topic kernel (16, 5)
     private const int TopicBias = 9985; // topic bias (5)
-    private const int ParameterCount = 9990;
+    private const int ParameterLength = 9990;
 
     // Activation arena, laid out for the batch capacity C: the tensor at offset k per sample takes B × width floats from C × k.
     private const int EmbeddingZ = 0; // embedding the rows looked up (B, 30, 8)
@@ -60,8 +60,8 @@ partial class ReviewScorer : global::Gen.IModel
     private const int TopicTarget = 1; // output topic's targets (B, 1) in y
     private const int AccumulateWidth = 16; // a second gradient for outputs read more than once, added to the first
 
-    private readonly float[] _parameters = new float[ParameterCount];
-    private readonly float[] _gradients = new float[ParameterCount];
+    private readonly float[] _parameters = new float[ParameterLength];
+    private readonly float[] _gradients = new float[ParameterLength];
     private readonly global::Gen.BatchArenas _arenas = new(ActivationWidth, DeltaWidth, AccumulateWidth);
     private int _batch;
     private double _lossSum; // Σ batch loss × batch size since the running loss was reset
@@ -161,9 +161,21 @@ partial class ReviewScorer : global::Gen.IModel
     /// <inheritdoc/>
     public global::Gen.Optimizer Optimizer { get; }
     /// <inheritdoc/>
-    public global::System.Span<float> Parameters => _parameters;
+    public int ParameterCount => ParameterLength;
     /// <inheritdoc/>
-    public global::System.Span<float> Gradients => _gradients;
+    public void CopyParametersTo(global::System.Span<float> destination)
+        => global::Gen.ModelChecks.CopyOut(_parameters, destination, nameof(destination), "the parameters");
+    /// <inheritdoc/>
+    public void SetParameters(global::System.ReadOnlySpan<float> values)
+        => global::Gen.ModelChecks.CopyIn(values, _parameters, nameof(values), "the parameters");
+    /// <inheritdoc/>
+    public void CopyGradientsTo(global::System.Span<float> destination)
+        => global::Gen.ModelChecks.CopyOut(_gradients, destination, nameof(destination), "the gradients");
+    /// <inheritdoc/>
+    public void SetGradients(global::System.ReadOnlySpan<float> values)
+        => global::Gen.ModelChecks.CopyIn(values, _gradients, nameof(values), "the gradients");
+
+    void global::Gen.IModel.FinalizeWeights() => Optimizer.FinalizeVariableValues(_parameters);
     /// <inheritdoc/>
     public global::System.ReadOnlySpan<int> InputWidths => [30, 1];
     /// <inheritdoc/>
@@ -179,14 +191,14 @@ partial class ReviewScorer : global::Gen.IModel
     /// <inheritdoc/>
     void global::Gen.IModel.Forward(global::System.ReadOnlySpan<float> x, int batch)
     {
-        global::Gen.BatchArenas.CheckBatch(x, default, default, batch, InputSize, TargetSize, checkTargets: false);
+        global::Gen.ModelChecks.CheckBatch(x, default, default, batch, InputSize, TargetSize, checkTargets: false);
         Run(x, batch);
     }
 
     /// <inheritdoc/>
     public float ComputeGradients(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y, global::System.ReadOnlySpan<float> sampleWeight, int batch)
     {
-        global::Gen.BatchArenas.CheckBatch(x, y, sampleWeight, batch, InputSize, TargetSize, checkTargets: true);
+        global::Gen.ModelChecks.CheckBatch(x, y, sampleWeight, batch, InputSize, TargetSize, checkTargets: true);
         x = _arenas.InputParts(x, batch, InputWidths); // side-by-side rows, input by input
         y = _arenas.TargetParts(y, batch, TargetWidths); // side-by-side rows, output by output
         Run(x, batch);
@@ -198,7 +210,7 @@ partial class ReviewScorer : global::Gen.IModel
     /// <summary>The training step: forward, each output's loss, backward, the optimizer's update; the loss and the metrics accumulate.</summary>
     void global::Gen.IModel.TrainStep(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y, global::System.ReadOnlySpan<float> sampleWeight, int batch, global::System.ReadOnlySpan<global::Gen.Metric> metrics)
     {
-        global::Gen.BatchArenas.CheckBatch(x, y, sampleWeight, batch, InputSize, TargetSize, checkTargets: true);
+        global::Gen.ModelChecks.CheckBatch(x, y, sampleWeight, batch, InputSize, TargetSize, checkTargets: true);
         Run(x, batch);
         Losses(y, sampleWeight, batch, training: true, metrics);
         Backward(x, batch);
@@ -208,7 +220,7 @@ partial class ReviewScorer : global::Gen.IModel
     /// <summary>The evaluation step: forward in inference mode, each output's loss; the loss and the metrics accumulate.</summary>
     void global::Gen.IModel.TestStep(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y, global::System.ReadOnlySpan<float> sampleWeight, int batch, global::System.ReadOnlySpan<global::Gen.Metric> metrics)
     {
-        global::Gen.BatchArenas.CheckBatch(x, y, sampleWeight, batch, InputSize, TargetSize, checkTargets: true);
+        global::Gen.ModelChecks.CheckBatch(x, y, sampleWeight, batch, InputSize, TargetSize, checkTargets: true);
         Run(x, batch);
         Losses(y, sampleWeight, batch, training: false, metrics);
     }

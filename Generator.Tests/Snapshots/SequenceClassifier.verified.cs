@@ -18,7 +18,7 @@ partial class SequenceClassifier : global::Gen.IModel
     private const int Lstm1Bias = 31488; // lstm_1 bias (128)
     private const int DenseKernel = 31616; // dense kernel (32, 1)
     private const int DenseBias = 31648; // dense bias (1)
-    private const int ParameterCount = 31649;
+    private const int ParameterLength = 31649;
 
     // Activation arena, laid out for the batch capacity C: the tensor at offset k per sample takes B × width floats from C × k.
     private const int LstmZ = 0; // lstm every hidden state (B, 50, 64)
@@ -37,8 +37,8 @@ partial class SequenceClassifier : global::Gen.IModel
     private const int DenseGrad = 3232; // dense (B, 1)
     private const int DeltaWidth = 3233;
 
-    private readonly float[] _parameters = new float[ParameterCount];
-    private readonly float[] _gradients = new float[ParameterCount];
+    private readonly float[] _parameters = new float[ParameterLength];
+    private readonly float[] _gradients = new float[ParameterLength];
     private readonly global::Gen.BatchArenas _arenas = new(ActivationWidth, DeltaWidth);
     private int _batch;
     private double _lossSum; // Σ batch loss × batch size since the running loss was reset
@@ -126,9 +126,21 @@ partial class SequenceClassifier : global::Gen.IModel
     /// <inheritdoc/>
     public global::Gen.Optimizer Optimizer { get; }
     /// <inheritdoc/>
-    public global::System.Span<float> Parameters => _parameters;
+    public int ParameterCount => ParameterLength;
     /// <inheritdoc/>
-    public global::System.Span<float> Gradients => _gradients;
+    public void CopyParametersTo(global::System.Span<float> destination)
+        => global::Gen.ModelChecks.CopyOut(_parameters, destination, nameof(destination), "the parameters");
+    /// <inheritdoc/>
+    public void SetParameters(global::System.ReadOnlySpan<float> values)
+        => global::Gen.ModelChecks.CopyIn(values, _parameters, nameof(values), "the parameters");
+    /// <inheritdoc/>
+    public void CopyGradientsTo(global::System.Span<float> destination)
+        => global::Gen.ModelChecks.CopyOut(_gradients, destination, nameof(destination), "the gradients");
+    /// <inheritdoc/>
+    public void SetGradients(global::System.ReadOnlySpan<float> values)
+        => global::Gen.ModelChecks.CopyIn(values, _gradients, nameof(values), "the gradients");
+
+    void global::Gen.IModel.FinalizeWeights() => Optimizer.FinalizeVariableValues(_parameters);
     /// <inheritdoc/>
     public global::System.ReadOnlySpan<int> InputWidths => [500];
     /// <inheritdoc/>
@@ -141,14 +153,14 @@ partial class SequenceClassifier : global::Gen.IModel
     /// <inheritdoc/>
     void global::Gen.IModel.Forward(global::System.ReadOnlySpan<float> x, int batch)
     {
-        global::Gen.BatchArenas.CheckBatch(x, default, default, batch, InputSize, TargetSize, checkTargets: false);
+        global::Gen.ModelChecks.CheckBatch(x, default, default, batch, InputSize, TargetSize, checkTargets: false);
         Run(x, batch);
     }
 
     /// <inheritdoc/>
     public float ComputeGradients(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y, global::System.ReadOnlySpan<float> sampleWeight, int batch)
     {
-        global::Gen.BatchArenas.CheckBatch(x, y, sampleWeight, batch, InputSize, TargetSize, checkTargets: true);
+        global::Gen.ModelChecks.CheckBatch(x, y, sampleWeight, batch, InputSize, TargetSize, checkTargets: true);
         Run(x, batch);
         float loss = Losses(y, sampleWeight, batch, training: true, default);
         Backward(x, batch);
@@ -158,7 +170,7 @@ partial class SequenceClassifier : global::Gen.IModel
     /// <summary>The training step: forward, each output's loss, backward, the optimizer's update; the loss and the metrics accumulate.</summary>
     void global::Gen.IModel.TrainStep(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y, global::System.ReadOnlySpan<float> sampleWeight, int batch, global::System.ReadOnlySpan<global::Gen.Metric> metrics)
     {
-        global::Gen.BatchArenas.CheckBatch(x, y, sampleWeight, batch, InputSize, TargetSize, checkTargets: true);
+        global::Gen.ModelChecks.CheckBatch(x, y, sampleWeight, batch, InputSize, TargetSize, checkTargets: true);
         Run(x, batch);
         Losses(y, sampleWeight, batch, training: true, metrics);
         Backward(x, batch);
@@ -168,7 +180,7 @@ partial class SequenceClassifier : global::Gen.IModel
     /// <summary>The evaluation step: forward in inference mode, each output's loss; the loss and the metrics accumulate.</summary>
     void global::Gen.IModel.TestStep(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y, global::System.ReadOnlySpan<float> sampleWeight, int batch, global::System.ReadOnlySpan<global::Gen.Metric> metrics)
     {
-        global::Gen.BatchArenas.CheckBatch(x, y, sampleWeight, batch, InputSize, TargetSize, checkTargets: true);
+        global::Gen.ModelChecks.CheckBatch(x, y, sampleWeight, batch, InputSize, TargetSize, checkTargets: true);
         Run(x, batch);
         Losses(y, sampleWeight, batch, training: false, metrics);
     }

@@ -33,7 +33,7 @@ partial class TextGraph : global::Gen.IModel
     private const int BatchNormalizationBias = 684; // batch_normalization beta (3)
     private const int DenseKernel = 687; // dense kernel (3, 2)
     private const int DenseBias = 693; // dense bias (2)
-    private const int ParameterCount = 695;
+    private const int ParameterLength = 695;
 
     // Activation arena, laid out for the batch capacity C: the tensor at offset k per sample takes B × width floats from C × k.
     private const int EmbeddingZ = 0; // embedding the rows looked up (B, 6, 4)
@@ -70,11 +70,11 @@ partial class TextGraph : global::Gen.IModel
     // State arena: what training updates but the optimizer does not (BatchNormalization's moving statistics).
     private const int BatchNormalizationMovingMean = 0; // batch_normalization moving_mean (3)
     private const int BatchNormalizationMovingVariance = 3; // batch_normalization moving_variance (3)
-    private const int StateCount = 6;
+    private const int StateLength = 6;
 
-    private readonly float[] _parameters = new float[ParameterCount];
-    private readonly float[] _gradients = new float[ParameterCount];
-    private readonly float[] _state = new float[StateCount];
+    private readonly float[] _parameters = new float[ParameterLength];
+    private readonly float[] _gradients = new float[ParameterLength];
+    private readonly float[] _state = new float[StateLength];
     private readonly global::Gen.BatchArenas _arenas = new(ActivationWidth, DeltaWidth, AccumulateWidth);
     private int _batch;
     private double _lossSum; // Σ batch loss × batch size since the running loss was reset
@@ -170,11 +170,29 @@ partial class TextGraph : global::Gen.IModel
     /// <inheritdoc/>
     public global::Gen.Optimizer Optimizer { get; }
     /// <inheritdoc/>
-    public global::System.Span<float> Parameters => _parameters;
+    public int ParameterCount => ParameterLength;
     /// <inheritdoc/>
-    public global::System.Span<float> Gradients => _gradients;
+    public void CopyParametersTo(global::System.Span<float> destination)
+        => global::Gen.ModelChecks.CopyOut(_parameters, destination, nameof(destination), "the parameters");
+    /// <inheritdoc/>
+    public void SetParameters(global::System.ReadOnlySpan<float> values)
+        => global::Gen.ModelChecks.CopyIn(values, _parameters, nameof(values), "the parameters");
+    /// <inheritdoc/>
+    public void CopyGradientsTo(global::System.Span<float> destination)
+        => global::Gen.ModelChecks.CopyOut(_gradients, destination, nameof(destination), "the gradients");
+    /// <inheritdoc/>
+    public void SetGradients(global::System.ReadOnlySpan<float> values)
+        => global::Gen.ModelChecks.CopyIn(values, _gradients, nameof(values), "the gradients");
     /// <summary>What training updates but the optimizer does not: each BatchNormalization's moving mean, then moving variance.</summary>
-    public global::System.Span<float> State => _state;
+    public int StateCount => StateLength;
+    /// <inheritdoc/>
+    public void CopyStateTo(global::System.Span<float> destination)
+        => global::Gen.ModelChecks.CopyOut(_state, destination, nameof(destination), "the state");
+    /// <inheritdoc/>
+    public void SetState(global::System.ReadOnlySpan<float> values)
+        => global::Gen.ModelChecks.CopyIn(values, _state, nameof(values), "the state");
+
+    void global::Gen.IModel.FinalizeWeights() => Optimizer.FinalizeVariableValues(_parameters);
     /// <inheritdoc/>
     public global::System.ReadOnlySpan<int> InputWidths => [6];
     /// <inheritdoc/>
@@ -187,14 +205,14 @@ partial class TextGraph : global::Gen.IModel
     /// <inheritdoc/>
     void global::Gen.IModel.Forward(global::System.ReadOnlySpan<float> x, int batch)
     {
-        global::Gen.BatchArenas.CheckBatch(x, default, default, batch, InputSize, TargetSize, checkTargets: false);
+        global::Gen.ModelChecks.CheckBatch(x, default, default, batch, InputSize, TargetSize, checkTargets: false);
         Run(x, batch, training: false);
     }
 
     /// <inheritdoc/>
     public float ComputeGradients(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y, global::System.ReadOnlySpan<float> sampleWeight, int batch)
     {
-        global::Gen.BatchArenas.CheckBatch(x, y, sampleWeight, batch, InputSize, TargetSize, checkTargets: true);
+        global::Gen.ModelChecks.CheckBatch(x, y, sampleWeight, batch, InputSize, TargetSize, checkTargets: true);
         Run(x, batch, training: true);
         float loss = Losses(y, sampleWeight, batch, training: true, default);
         Backward(x, batch);
@@ -204,7 +222,7 @@ partial class TextGraph : global::Gen.IModel
     /// <summary>The training step: forward, each output's loss, backward, the optimizer's update; the loss and the metrics accumulate.</summary>
     void global::Gen.IModel.TrainStep(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y, global::System.ReadOnlySpan<float> sampleWeight, int batch, global::System.ReadOnlySpan<global::Gen.Metric> metrics)
     {
-        global::Gen.BatchArenas.CheckBatch(x, y, sampleWeight, batch, InputSize, TargetSize, checkTargets: true);
+        global::Gen.ModelChecks.CheckBatch(x, y, sampleWeight, batch, InputSize, TargetSize, checkTargets: true);
         Run(x, batch, training: true);
         Losses(y, sampleWeight, batch, training: true, metrics);
         Backward(x, batch);
@@ -214,7 +232,7 @@ partial class TextGraph : global::Gen.IModel
     /// <summary>The evaluation step: forward in inference mode, each output's loss; the loss and the metrics accumulate.</summary>
     void global::Gen.IModel.TestStep(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y, global::System.ReadOnlySpan<float> sampleWeight, int batch, global::System.ReadOnlySpan<global::Gen.Metric> metrics)
     {
-        global::Gen.BatchArenas.CheckBatch(x, y, sampleWeight, batch, InputSize, TargetSize, checkTargets: true);
+        global::Gen.ModelChecks.CheckBatch(x, y, sampleWeight, batch, InputSize, TargetSize, checkTargets: true);
         Run(x, batch, training: false);
         Losses(y, sampleWeight, batch, training: false, metrics);
     }

@@ -189,7 +189,7 @@ public sealed class EarlyStoppingTests
     {
         public override void OnEpochEnd(int e, IReadOnlyDictionary<string, float> logs)
         {
-            weights.Add(Context.Parameters.ToArray());
+            weights.Add(Context.CopyParameters());
             if (e == epoch) Context.StopTraining = true;
         }
     }

@@ -39,6 +39,17 @@ internal sealed class LinearModel : IModel
     public Span<float> State => StateValues;
     private int _batch;
 
+    public int ParameterCount => _parameters.Length;
+    public int StateCount => StateValues.Length;
+    public void CopyParametersTo(Span<float> destination) => ModelChecks.CopyOut(_parameters, destination, nameof(destination), "the parameters");
+    public void SetParameters(ReadOnlySpan<float> values) => ModelChecks.CopyIn(values, _parameters, nameof(values), "the parameters");
+    public void CopyStateTo(Span<float> destination) => ModelChecks.CopyOut(StateValues, destination, nameof(destination), "the state");
+    public void SetState(ReadOnlySpan<float> values) => ModelChecks.CopyIn(values, StateValues, nameof(values), "the state");
+    public void CopyGradientsTo(Span<float> destination) => ModelChecks.CopyOut(_gradients, destination, nameof(destination), "the gradients");
+    public void SetGradients(ReadOnlySpan<float> values) => ModelChecks.CopyIn(values, _gradients, nameof(values), "the gradients");
+    public void ApplyGradients() => Optimizer.Apply(_parameters, _gradients);
+    public void FinalizeWeights() => Optimizer.FinalizeVariableValues(_parameters);
+
     /// <summary>When set, receives feature 0 (the sample id) of every sample passed to ComputeGradients.</summary>
     public List<int>? TrainingIds { get; set; }
 

@@ -87,11 +87,13 @@ public sealed class TrainingContext
     /// <summary>The keys every epoch's logs hold, in order ("loss", metrics, validation figures, "learning_rate").</summary>
     public IReadOnlyList<string> LogNames { get; }
 
-    /// <summary>The model's parameters, one flat buffer (read and written in place; <see cref="IModel.Parameters"/>).</summary>
-    public Span<float> Parameters => Model.Parameters;
-
-    /// <summary>The model's non-trainable state, such as moving statistics (<see cref="IModel.State"/>); often empty.</summary>
-    public Span<float> State => Model.State;
+    /// <summary>A copy of the model's trainable weights (<see cref="IModel.CopyParametersTo"/>).</summary>
+    public float[] CopyParameters()
+    {
+        var parameters = new float[Model.ParameterCount];
+        Model.CopyParametersTo(parameters);
+        return parameters;
+    }
 
     /// <summary>The optimizer's learning rate; a new value applies from the next step.</summary>
     public float LearningRate

@@ -102,18 +102,17 @@ public sealed class EarlyStopping : MonitorCallback
         if (RestoreBestWeights && _bestWeights is not null)
         {
             // Keras's get_weights/set_weights: the trainable weights and the non-trainable state (moving statistics).
-            var parameters = Context.Parameters;
-            _bestWeights.AsSpan(0, parameters.Length).CopyTo(parameters);
-            _bestWeights.AsSpan(parameters.Length).CopyTo(Context.State);
+            int count = Context.Model.ParameterCount;
+            Context.Model.SetParameters(_bestWeights.AsSpan(0, count));
+            Context.Model.SetState(_bestWeights.AsSpan(count));
         }
     }
 
     private void StoreWeights()
     {
-        var parameters = Context.Parameters;
-        var state = Context.State;
-        if (_bestWeights?.Length != parameters.Length + state.Length) _bestWeights = new float[parameters.Length + state.Length];
-        parameters.CopyTo(_bestWeights);
-        state.CopyTo(_bestWeights.AsSpan(parameters.Length));
+        int parameters = Context.Model.ParameterCount, state = Context.Model.StateCount;
+        if (_bestWeights?.Length != parameters + state) _bestWeights = new float[parameters + state];
+        Context.Model.CopyParametersTo(_bestWeights.AsSpan(0, parameters));
+        Context.Model.CopyStateTo(_bestWeights.AsSpan(parameters));
     }
 }

@@ -6,8 +6,8 @@ namespace Gen;
 /// <summary>
 /// Saves the model's parameters at the end of each epoch (Keras's <c>ModelCheckpoint</c> with
 /// <c>save_freq="epoch"</c>), as a safetensors file (<see cref="SafeTensors"/>) holding one float32 tensor
-/// "parameters" of shape [n] (the flat <see cref="IModel.Parameters"/>), a tensor "state" of shape [m] when the model
-/// has non-trainable state (<see cref="IModel.State"/>, such as BatchNormalization's moving statistics), and the
+/// "parameters" of shape [n] (the flat parameters, <see cref="IModel.CopyParametersTo"/>), a tensor "state" of shape [m] when the model
+/// has non-trainable state (<see cref="IModel.CopyStateTo"/>, such as BatchNormalization's moving statistics), and the
 /// 1-based epoch in its metadata.
 /// With <see cref="SaveBestOnly"/>, it saves only when the monitored value improves on the best one seen (the
 /// first value always does; ties do not), and an epoch whose logs lack the monitor is skipped with a warning.
@@ -49,12 +49,11 @@ public sealed class ModelCheckpoint : MonitorCallback
 
     private void Save(int epoch)
     {
-        var parameters = Context.Parameters;
-        var state = Context.State;
-        if (_buffer.Length != parameters.Length) _buffer = new float[parameters.Length];
-        if (_stateBuffer.Length != state.Length) _stateBuffer = new float[state.Length];
-        parameters.CopyTo(_buffer);
-        state.CopyTo(_stateBuffer);
+        var model = Context.Model;
+        if (_buffer.Length != model.ParameterCount) _buffer = new float[model.ParameterCount];
+        if (_stateBuffer.Length != model.StateCount) _stateBuffer = new float[model.StateCount];
+        model.CopyParametersTo(_buffer);
+        model.CopyStateTo(_stateBuffer);
         var metadata = new Dictionary<string, string> { ["epoch"] = (epoch + 1).ToString(CultureInfo.InvariantCulture) };
         if (_stateBuffer.Length == 0)
             SafeTensors.Save(Path, [("parameters", [_buffer.Length], _buffer)], metadata);

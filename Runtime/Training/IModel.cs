@@ -40,28 +40,52 @@ public interface IModel
         else if (SparseTargets) DataChecks.CheckLabels(y, OutputSize, paramName, name);
     }
 
-    /// <summary>The optimizer that updates <see cref="Parameters"/>; its learning rate can be changed between steps.</summary>
+    /// <summary>The optimizer that updates the parameters; its learning rate can be changed between steps.</summary>
     Optimizer Optimizer { get; }
 
-    /// <summary>Every trainable weight, in one flat arena (layer by layer; kernel then bias).</summary>
-    Span<float> Parameters { get; }
+    /// <summary>The number of trainable weights: the model's parameter arena, layer by layer, kernel then bias.</summary>
+    int ParameterCount { get; }
 
     /// <summary>
-    /// What training updates but the optimizer does not (Keras's non-trainable variables, such as BatchNormalization's
-    /// moving statistics), in one flat buffer; empty when the model has none. Part of the weights that callbacks
-    /// store and restore.
+    /// The number of values training updates but the optimizer does not (Keras's non-trainable variables, such as
+    /// BatchNormalization's moving statistics); 0 when the model has none. Part of the weights callbacks store and restore.
     /// </summary>
-    Span<float> State => Span<float>.Empty;
+    int StateCount => 0;
 
-    /// <summary>The gradient of the loss for each entry of <see cref="Parameters"/>, same layout.</summary>
-    Span<float> Gradients { get; }
+    // Weights cross the model boundary by copies, never as live views of its buffers: a backend may keep them on a device.
+
+    /// <summary>Copies the trainable weights into <paramref name="destination"/> of <see cref="ParameterCount"/> floats.</summary>
+    void CopyParametersTo(Span<float> destination);
+
+    /// <summary>Overwrites the trainable weights with <paramref name="values"/> of <see cref="ParameterCount"/> floats.</summary>
+    void SetParameters(ReadOnlySpan<float> values);
+
+    /// <summary>Copies the non-trainable state into <paramref name="destination"/> of <see cref="StateCount"/> floats.</summary>
+    void CopyStateTo(Span<float> destination) => CheckEmpty(destination.Length, nameof(destination));
+
+    /// <summary>Overwrites the non-trainable state with <paramref name="values"/> of <see cref="StateCount"/> floats.</summary>
+    void SetState(ReadOnlySpan<float> values) => CheckEmpty(values.Length, nameof(values));
+
+    /// <summary>Copies the gradients the last <see cref="ComputeGradients"/> left (same layout as the parameters).</summary>
+    void CopyGradientsTo(Span<float> destination);
+
+    /// <summary>Overwrites the gradients that <see cref="ApplyGradients"/> applies (a custom loop's own gradients).</summary>
+    void SetGradients(ReadOnlySpan<float> values);
+
+    /// <summary>Keras's finalize_variable_values at the end of fit: with an EMA, the weights become their moving average.</summary>
+    void FinalizeWeights();
+
+    private static void CheckEmpty(int length, string paramName)
+    {
+        if (length != 0) throw new ArgumentException($"Expected 0 floats: the model has no state; got {length}.", paramName);
+    }
 
     /// <summary>Fresh instances of the model's metrics, in the order they were declared.</summary>
     Metric[] CreateMetrics();
 
     /// <summary>
     /// Runs the forward pass in training mode, the loss and the backward pass on one batch, and
-    /// overwrites <see cref="Gradients"/>. Returns the batch loss. For custom loops: x and y are side-by-side rows (each
+    /// overwrites the gradients. Returns the batch loss. For custom loops: x and y are side-by-side rows (each
     /// sample's inputs, and each output's targets, next to each other), as users hold them.
     /// Does not update the parameters.
     /// </summary>
@@ -71,10 +95,10 @@ public interface IModel
     void Forward(ReadOnlySpan<float> x, int batch);
 
     /// <summary>
-    /// Applies <see cref="Gradients"/> to <see cref="Parameters"/> with <see cref="Optimizer"/>: the second half of a
-    /// training step, after <see cref="ComputeGradients"/> (or after a custom loop wrote the gradients).
+    /// Applies the gradients to the parameters with <see cref="Optimizer"/>: the second half of a training step, after
+    /// <see cref="ComputeGradients"/> (or after a custom loop set the gradients).
     /// </summary>
-    void ApplyGradients() => Optimizer.Apply(Parameters, Gradients);
+    void ApplyGradients();
 
     /// <summary>
     /// The width of each input, in order (one: <see cref="InputSize"/>). <see cref="TrainStep"/>, <see cref="TestStep"/> and

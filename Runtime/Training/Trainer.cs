@@ -134,7 +134,7 @@ public static class Trainer
             if (context.StopTraining) break;
         }
         // Keras: with an EMA the weights become their moving average before the callbacks' train end.
-        model.Optimizer.FinalizeVariableValues(model.Parameters);
+        model.FinalizeWeights();
         foreach (var hook in hooks) hook.OnTrainEnd(epochLogs);
         return history;
     }

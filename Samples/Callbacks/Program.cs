@@ -45,7 +45,9 @@ Console.WriteLine(Invariant($"val_loss of the restored model: {restored.Loss:F4}
 
 // The checkpoint holds the same weights: one flat "parameters" tensor, and the 1-based epoch in its metadata.
 var tensors = SafeTensors.Load(checkpointPath, out var metadata);
-bool same = tensors[0].Data.AsSpan().SequenceEqual(model.Parameters);
+float[] restoredWeights = new float[model.ParameterCount];
+model.CopyParametersTo(restoredWeights);
+bool same = tensors[0].Data.AsSpan().SequenceEqual(restoredWeights);
 Console.WriteLine($"checkpoint from epoch {metadata["epoch"]} holds {tensors[0].Data.Length} parameters, equal to the restored ones: {same}");
 
 Console.WriteLine();

@@ -19,20 +19,24 @@ Report("GlobalClipNorm = 5", new GlobalNormClipped(seed: 42));
 
 void Report(string name, IModel model)
 {
-    // The first step by hand: ComputeGradients fills model.Gradients with the raw gradient (clipping happens inside
-    // the optimizer's update), then the optimizer applies it, as the generated ApplyGradients() does. With plain SGD
-    // the update is Δw = −η·clip(g), so |Δw|/η is the norm of the gradient actually applied.
+    // The first step by hand: ComputeGradients leaves the raw gradient (clipping happens inside the optimizer's
+    // update), then ApplyGradients applies it. With plain SGD the update is Δw = −η·clip(g), so |Δw|/η is the norm
+    // of the gradient actually applied. Weights and gradients are read by copies.
     float[] firstX = Rows(xTrain, 0, 32), firstY = yTrain[..32];
+    float[] gradients = new float[model.ParameterCount], start = new float[model.ParameterCount], weights = new float[model.ParameterCount];
     model.ComputeGradients(firstX, firstY, sampleWeight: default, batch: 32);
-    double before = Norm(model.Gradients);
-    float[] start = model.Parameters.ToArray();
-    model.Optimizer.Apply(model.Parameters, model.Gradients);
-    double applied = Distance(model.Parameters, start) / 0.01;
+    model.CopyGradientsTo(gradients);
+    double before = Norm(gradients);
+    model.CopyParametersTo(start);
+    model.ApplyGradients();
+    model.CopyParametersTo(weights);
+    double applied = Distance(weights, start) / 0.01;
 
     // Then Fit goes on from there.
     History history = Trainer.Fit(model, xTrain, yTrain, epochs: 10, batchSize: 32, seed: 42, verbose: 0, callbacks: [new TerminateOnNaN()]);
     Evaluation test = Trainer.Evaluate(model, xTest, yTest);
-    string note = IsFinite(model.Parameters) ? "" : Invariant($"  (weights not finite; stopped in epoch {history.Epochs})");
+    model.CopyParametersTo(weights);
+    string note = IsFinite(weights) ? "" : Invariant($"  (weights not finite; stopped in epoch {history.Epochs})");
     Console.WriteLine(Invariant($"{name,-20}{before,19:F1}  {applied,11:F2}  {test.Loss,8:G4}{note}"));
 }
 

@@ -1,7 +1,8 @@
 // A training loop written by hand instead of Fit: shuffle, cut batches, and for each batch
-//     model.ComputeGradients(x, y, sampleWeight, batch)   forward, loss, backward: fills model.Gradients
-//     model.ApplyGradients()                              the optimizer's update of model.Parameters
-// Between the two the gradients can be read and changed; between steps the learning rate can be set.
+//     model.ComputeGradients(x, y, sampleWeight, batch)   forward, loss, backward: fills the model's gradients
+//     model.ApplyGradients()                              the optimizer's update of the model's weights
+// Between the two the gradients can be read and changed (CopyGradientsTo, SetGradients); between steps the
+// learning rate can be set. Weights and gradients are read and written by copies, wherever the model runs.
 using Gen;
 using Gen.Samples.CustomLoop;
 using static System.FormattableString;
@@ -13,7 +14,7 @@ float[] xBatch = new float[batchSize * features], yBatch = new float[batchSize];
 
 // 1. Setting the learning rate by hand, then handing it to a schedule.
 var model = new Regressor(seed: 42);
-float[] before = new float[model.Parameters.Length];
+float[] before = new float[model.ParameterCount], after = new float[model.ParameterCount], gradients = new float[model.ParameterCount];
 double lastRatio = 0; // |Δw|/|g| of the latest step
 Console.WriteLine("epoch  CurrentLearningRate  first step's |Δw|/|g|  mean loss");
 for (int epoch = 0; epoch < 9; epoch++)
@@ -39,9 +40,11 @@ for (int epoch = 0; epoch < 9; epoch++)
         int b = Math.Min(batchSize, n - start);
         Gather(order.AsSpan(start, b), xBatch, yBatch);
         float loss = model.ComputeGradients(xBatch.AsSpan(0, b * features), yBatch.AsSpan(0, b), sampleWeight: default, b);
-        model.Parameters.CopyTo(before);
+        model.CopyParametersTo(before);
         model.ApplyGradients();
-        lastRatio = Distance(model.Parameters, before) / Norm(model.Gradients);
+        model.CopyParametersTo(after);
+        model.CopyGradientsTo(gradients);
+        lastRatio = Distance(after, before) / Norm(gradients);
         if (step == 0) ratio = lastRatio;
         lossSum += loss * b;
     }
@@ -66,11 +69,13 @@ for (int epoch = 0; epoch < 3; epoch++)
         Gather(order.AsSpan(start, b), xBatch, yBatch);
         lossSum += model.ComputeGradients(xBatch.AsSpan(0, b * features), yBatch.AsSpan(0, b), default, b) * b;
 
-        double norm = Norm(model.Gradients);
+        model.CopyGradientsTo(gradients);
+        double norm = Norm(gradients);
         largest = Math.Max(largest, norm);
         if (norm > maxNorm)
         {
-            foreach (ref float g in model.Gradients) g *= (float)(maxNorm / norm);
+            foreach (ref float g in gradients.AsSpan()) g *= (float)(maxNorm / norm);
+            model.SetGradients(gradients);
             clipped++;
         }
         model.ApplyGradients();

@@ -13,10 +13,10 @@ var accumulating = new AccumulatingClassifier(seed: 42);
 Console.WriteLine("call  Iterations  weights changed");
 for (int call = 1; call <= 8; call++)
 {
-    float first = accumulating.Parameters[0];
+    float first = Weights(accumulating)[0];
     int start = (call - 1) * 8;
     accumulating.TrainStep(x.AsSpan(start * features, 8 * features), y.AsSpan(start, 8), default, batch: 8);
-    Console.WriteLine(Invariant($"{call,4}  {accumulating.Optimizer.Iterations,10}  {accumulating.Parameters[0] != first,15}"));
+    Console.WriteLine(Invariant($"{call,4}  {accumulating.Optimizer.Iterations,10}  {Weights(accumulating)[0] != first,15}"));
 }
 
 // 2. One epoch of Fit: batches of 8 with accumulation against batches of 32 without. Both make 32 updates,
@@ -29,30 +29,40 @@ plain.Fit(xMatrix, y, epochs: 1, batchSize: 32, seed: 7, verbose: 0);
 Console.WriteLine();
 Console.WriteLine(Invariant($"batch 8, accumulating 4: {1024 / 8} calls, Optimizer.Iterations = {accumulating.Optimizer.Iterations}"));
 Console.WriteLine(Invariant($"batch 32:                {1024 / 32} calls, Optimizer.Iterations = {plain.Optimizer.Iterations}"));
-Console.WriteLine(Invariant($"largest difference between their weights: {MaxDifference(accumulating.Parameters, plain.Parameters):0.0E+0}"));
+Console.WriteLine(Invariant($"largest difference between their weights: {MaxDifference(Weights(accumulating), Weights(plain)):0.0E+0}"));
 
 // 3. The same by hand, for a model without the option: sum the gradients of 4 batches of 8 in a buffer of your
-//    own, write their mean into model.Gradients, and apply once. Checked against batches of 32 in the same order.
+//    own, set their mean as the model's gradients, and apply once. Checked against batches of 32 in the same order.
 var byHand = new Classifier(seed: 42);
 var reference = new Classifier(seed: 42);
-float[] sum = new float[byHand.Gradients.Length];
+float[] sum = new float[byHand.ParameterCount], gradients = new float[byHand.ParameterCount];
 for (int start = 0; start < 1024; start += 32)
 {
     Array.Clear(sum);
     for (int micro = start; micro < start + 32; micro += 8)
     {
         byHand.ComputeGradients(x.AsSpan(micro * features, 8 * features), y.AsSpan(micro, 8), default, batch: 8);
-        for (int i = 0; i < sum.Length; i++) sum[i] += byHand.Gradients[i];
+        byHand.CopyGradientsTo(gradients);
+        for (int i = 0; i < sum.Length; i++) sum[i] += gradients[i];
     }
-    for (int i = 0; i < sum.Length; i++) byHand.Gradients[i] = sum[i] / 4;
+    for (int i = 0; i < sum.Length; i++) gradients[i] = sum[i] / 4;
+    byHand.SetGradients(gradients);
     byHand.ApplyGradients();
 
     reference.TrainStep(x.AsSpan(start * features, 32 * features), y.AsSpan(start, 32), default, batch: 32);
 }
 Console.WriteLine();
-Console.WriteLine(Invariant($"by hand: {byHand.Optimizer.Iterations} updates; largest difference from batches of 32: {MaxDifference(byHand.Parameters, reference.Parameters):0.0E+0}"));
+Console.WriteLine(Invariant($"by hand: {byHand.Optimizer.Iterations} updates; largest difference from batches of 32: {MaxDifference(Weights(byHand), Weights(reference)):0.0E+0}"));
 var result = byHand.Evaluate(xMatrix, y);
 Console.WriteLine(Invariant($"after one epoch: loss {result.Loss:F4}, accuracy {result.SparseCategoricalAccuracy:F4}"));
+
+// Weights cross the model boundary by copies.
+static float[] Weights(IModel model)
+{
+    var weights = new float[model.ParameterCount];
+    model.CopyParametersTo(weights);
+    return weights;
+}
 
 static float MaxDifference(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
 {

@@ -97,7 +97,7 @@ internal static class ModelEmitter
     {
         w.Line("// Parameter arena: every weight in one buffer, layer by layer, kernel (inputs, units) then bias; gradients at the same offsets.");
         WriteConstants(w, plan, BufferArena.Parameters);
-        w.Line($"private const int ParameterCount = {Int(plan.ParameterCount)};");
+        w.Line($"private const int ParameterLength = {Int(plan.ParameterCount)};");
         w.Line();
         w.Line("// Activation arena, laid out for the batch capacity C: the tensor at offset k per sample takes B × width floats from C × k.");
         WriteConstants(w, plan, BufferArena.Activations);
@@ -127,12 +127,12 @@ internal static class ModelEmitter
             w.Line();
             w.Line("// State arena: what training updates but the optimizer does not (BatchNormalization's moving statistics).");
             WriteConstants(w, plan, BufferArena.State);
-            w.Line($"private const int StateCount = {Int(plan.StateCount)};");
+            w.Line($"private const int StateLength = {Int(plan.StateCount)};");
         }
         w.Line();
-        w.Line("private readonly float[] _parameters = new float[ParameterCount];");
-        w.Line("private readonly float[] _gradients = new float[ParameterCount];");
-        if (HasState(model)) w.Line("private readonly float[] _state = new float[StateCount];");
+        w.Line("private readonly float[] _parameters = new float[ParameterLength];");
+        w.Line("private readonly float[] _gradients = new float[ParameterLength];");
+        if (HasState(model)) w.Line("private readonly float[] _state = new float[StateLength];");
         w.Line($"private readonly {G}BatchArenas _arenas = new(ActivationWidth, DeltaWidth{(plan.AccumulateWidth > 0 ? ", AccumulateWidth" : "")});");
         if (HasDropout(model))
         {
@@ -356,15 +356,35 @@ internal static class ModelEmitter
         }
         w.Line("/// <inheritdoc/>");
         w.Line($"public {G}Optimizer Optimizer {{ get; }}");
+        // Weights and gradients cross the model boundary by copies.
         w.Line("/// <inheritdoc/>");
-        w.Line("public global::System.Span<float> Parameters => _parameters;");
+        w.Line("public int ParameterCount => ParameterLength;");
         w.Line("/// <inheritdoc/>");
-        w.Line("public global::System.Span<float> Gradients => _gradients;");
+        w.Line("public void CopyParametersTo(global::System.Span<float> destination)");
+        w.Line($"    => {G}ModelChecks.CopyOut(_parameters, destination, nameof(destination), \"the parameters\");");
+        w.Line("/// <inheritdoc/>");
+        w.Line("public void SetParameters(global::System.ReadOnlySpan<float> values)");
+        w.Line($"    => {G}ModelChecks.CopyIn(values, _parameters, nameof(values), \"the parameters\");");
+        w.Line("/// <inheritdoc/>");
+        w.Line("public void CopyGradientsTo(global::System.Span<float> destination)");
+        w.Line($"    => {G}ModelChecks.CopyOut(_gradients, destination, nameof(destination), \"the gradients\");");
+        w.Line("/// <inheritdoc/>");
+        w.Line("public void SetGradients(global::System.ReadOnlySpan<float> values)");
+        w.Line($"    => {G}ModelChecks.CopyIn(values, _gradients, nameof(values), \"the gradients\");");
         if (HasState(model))
         {
             w.Line("/// <summary>What training updates but the optimizer does not: each BatchNormalization's moving mean, then moving variance.</summary>");
-            w.Line("public global::System.Span<float> State => _state;");
+            w.Line("public int StateCount => StateLength;");
+            w.Line("/// <inheritdoc/>");
+            w.Line("public void CopyStateTo(global::System.Span<float> destination)");
+            w.Line($"    => {G}ModelChecks.CopyOut(_state, destination, nameof(destination), \"the state\");");
+            w.Line("/// <inheritdoc/>");
+            w.Line("public void SetState(global::System.ReadOnlySpan<float> values)");
+            w.Line($"    => {G}ModelChecks.CopyIn(values, _state, nameof(values), \"the state\");");
         }
+        w.Line();
+        w.Line($"void {G}IModel.FinalizeWeights() => Optimizer.FinalizeVariableValues(_parameters);");
+
         w.Line("/// <inheritdoc/>");
         w.Line($"public global::System.ReadOnlySpan<int> InputWidths => [{string.Join(", ", model.Inputs.Select(i => Int(i.Width)))}];");
         w.Line("/// <inheritdoc/>");
@@ -390,13 +410,13 @@ internal static class ModelEmitter
         w.Line();
         w.Line("/// <inheritdoc/>");
         w.Open($"void {G}IModel.Forward(global::System.ReadOnlySpan<float> x, int batch)");
-        w.Line($"{G}BatchArenas.CheckBatch(x, default, default, batch, InputSize, TargetSize, checkTargets: false);");
+        w.Line($"{G}ModelChecks.CheckBatch(x, default, default, batch, InputSize, TargetSize, checkTargets: false);");
         w.Line(string.Format(run, "false"));
         w.Close();
         w.Line();
         w.Line("/// <inheritdoc/>");
         w.Open("public float ComputeGradients(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y, global::System.ReadOnlySpan<float> sampleWeight, int batch)");
-        w.Line($"{G}BatchArenas.CheckBatch(x, y, sampleWeight, batch, InputSize, TargetSize, checkTargets: true);");
+        w.Line($"{G}ModelChecks.CheckBatch(x, y, sampleWeight, batch, InputSize, TargetSize, checkTargets: true);");
         if (model.MultiInput) w.Line("x = _arenas.InputParts(x, batch, InputWidths); // side-by-side rows, input by input");
         if (model.MultiOutput) w.Line("y = _arenas.TargetParts(y, batch, TargetWidths); // side-by-side rows, output by output");
         w.Line(string.Format(run, "true"));
@@ -408,7 +428,7 @@ internal static class ModelEmitter
         w.Line();
         w.Line("/// <summary>The training step: forward, each output's loss, backward, the optimizer's update; the loss and the metrics accumulate.</summary>");
         w.Open($"void {G}IModel.TrainStep(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y, global::System.ReadOnlySpan<float> sampleWeight, int batch, global::System.ReadOnlySpan<{G}Metric> metrics)");
-        w.Line($"{G}BatchArenas.CheckBatch(x, y, sampleWeight, batch, InputSize, TargetSize, checkTargets: true);");
+        w.Line($"{G}ModelChecks.CheckBatch(x, y, sampleWeight, batch, InputSize, TargetSize, checkTargets: true);");
         w.Line(string.Format(run, "true"));
         w.Line("Losses(y, sampleWeight, batch, training: true, metrics);");
         w.Line("Backward(x, batch);");
@@ -418,7 +438,7 @@ internal static class ModelEmitter
         w.Line();
         w.Line("/// <summary>The evaluation step: forward in inference mode, each output's loss; the loss and the metrics accumulate.</summary>");
         w.Open($"void {G}IModel.TestStep(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y, global::System.ReadOnlySpan<float> sampleWeight, int batch, global::System.ReadOnlySpan<{G}Metric> metrics)");
-        w.Line($"{G}BatchArenas.CheckBatch(x, y, sampleWeight, batch, InputSize, TargetSize, checkTargets: true);");
+        w.Line($"{G}ModelChecks.CheckBatch(x, y, sampleWeight, batch, InputSize, TargetSize, checkTargets: true);");
         w.Line(string.Format(run, "false"));
         w.Line("Losses(y, sampleWeight, batch, training: false, metrics);");
         w.Close();
