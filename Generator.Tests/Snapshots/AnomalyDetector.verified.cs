@@ -32,12 +32,16 @@ partial class Detectors
         private const int Dense1Grad = 20; // dense_1 (B, 1)
         private const int DeltaWidth = 21;
 
+        // Accumulators: what the steps add up until a log reads it, in double precision.
+        private const int LossSum = 0; // Σ batch loss × batch size since the running loss was reset
+        private const int LossCount = 1; // Σ batch size since then
+        private const int AccumulatorLength = 2;
+
         private readonly float[] _parameters = new float[ParameterLength];
         private readonly float[] _gradients = new float[ParameterLength];
         private readonly global::Gen.BatchArenas _arenas = new(ActivationWidth, DeltaWidth);
+        private readonly double[] _accumulators = new double[AccumulatorLength];
         private int _batch;
-        private double _lossSum; // Σ batch loss × batch size since the running loss was reset
-        private long _lossCount;
 
         /// <summary>Creates the model: Glorot-uniform kernels drawn from <paramref name="seed"/>, zero biases.</summary>
         public AnomalyDetector(int seed = 0)
@@ -173,9 +177,9 @@ partial class Detectors
             Losses(y, sampleWeight, batch, training: false, metrics);
         }
 
-        float global::Gen.IModel.RunningLoss => _lossCount == 0 ? 0f : (float)(_lossSum / _lossCount);
+        float global::Gen.IModel.RunningLoss => _accumulators[LossCount] == 0 ? 0f : (float)(_accumulators[LossSum] / _accumulators[LossCount]);
 
-        void global::Gen.IModel.ResetRunningLoss() => (_lossSum, _lossCount) = (0, 0);
+        void global::Gen.IModel.ResetRunningLoss() => global::System.Array.Clear(_accumulators);
 
         void global::Gen.IModel.ReadOutput(global::System.Span<float> predictions)
         {
@@ -194,8 +198,8 @@ partial class Detectors
             var gradient = training ? d.Slice(capacity * Dense1Grad, batch * 1) : default;
             float loss = Loss.Compute(prediction, y, sampleWeight, batch, gradient);
             foreach (var metric in metrics) metric.Update(prediction, y, sampleWeight, batch);
-            _lossSum += (double)loss * batch;
-            _lossCount += batch;
+            _accumulators[LossSum] += (double)loss * batch;
+            _accumulators[LossCount] += batch;
             return loss;
         }
 

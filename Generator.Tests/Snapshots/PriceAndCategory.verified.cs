@@ -40,12 +40,16 @@ partial class PriceAndCategory : global::Gen.IModel
     private const int CategoryTarget = 1; // output category's targets (B, 1) in y
     private const int AccumulateWidth = 64; // a second gradient for outputs read more than once, added to the first
 
+    // Accumulators: what the steps add up until a log reads it, in double precision.
+    private const int LossSum = 0; // Σ batch loss × batch size since the running loss was reset
+    private const int LossCount = 1; // Σ batch size since then
+    private const int AccumulatorLength = 2;
+
     private readonly float[] _parameters = new float[ParameterLength];
     private readonly float[] _gradients = new float[ParameterLength];
     private readonly global::Gen.BatchArenas _arenas = new(ActivationWidth, DeltaWidth, AccumulateWidth);
+    private readonly double[] _accumulators = new double[AccumulatorLength];
     private int _batch;
-    private double _lossSum; // Σ batch loss × batch size since the running loss was reset
-    private long _lossCount;
 
     /// <summary>Creates the model: Glorot-uniform kernels drawn from <paramref name="seed"/>, zero biases.</summary>
     public PriceAndCategory(int seed = 0)
@@ -197,9 +201,9 @@ partial class PriceAndCategory : global::Gen.IModel
         Losses(y, sampleWeight, batch, training: false, metrics);
     }
 
-    float global::Gen.IModel.RunningLoss => _lossCount == 0 ? 0f : (float)(_lossSum / _lossCount);
+    float global::Gen.IModel.RunningLoss => _accumulators[LossCount] == 0 ? 0f : (float)(_accumulators[LossSum] / _accumulators[LossCount]);
 
-    void global::Gen.IModel.ResetRunningLoss() => (_lossSum, _lossCount) = (0, 0);
+    void global::Gen.IModel.ResetRunningLoss() => global::System.Array.Clear(_accumulators);
 
     void global::Gen.IModel.ReadOutput(global::System.Span<float> predictions)
     {
@@ -241,8 +245,8 @@ partial class PriceAndCategory : global::Gen.IModel
             ((global::Gen.HeadLossMetric)metrics[1]).Add(categoryLoss, batch);
             metrics[3].Update(categoryPrediction, categoryTarget, sampleWeight, batch);
         }
-        _lossSum += (double)loss * batch;
-        _lossCount += batch;
+        _accumulators[LossSum] += (double)loss * batch;
+        _accumulators[LossCount] += batch;
         return loss;
     }
 

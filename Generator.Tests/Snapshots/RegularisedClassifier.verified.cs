@@ -52,6 +52,11 @@ partial class RegularisedClassifier : global::Gen.IModel
     private const int Dense3Grad = 1216; // dense_3 (B, 10)
     private const int DeltaWidth = 1226;
 
+    // Accumulators: what the steps add up until a log reads it, in double precision.
+    private const int LossSum = 0; // Σ batch loss × batch size since the running loss was reset
+    private const int LossCount = 1; // Σ batch size since then
+    private const int AccumulatorLength = 2;
+
     // State arena: what training updates but the optimizer does not (BatchNormalization's moving statistics).
     private const int BatchNormalizationMovingMean = 0; // batch_normalization moving_mean (256)
     private const int BatchNormalizationMovingVariance = 256; // batch_normalization moving_variance (256)
@@ -65,9 +70,8 @@ partial class RegularisedClassifier : global::Gen.IModel
     private readonly global::Gen.BatchArenas _arenas = new(ActivationWidth, DeltaWidth);
     private readonly ulong _seed;
     private long _trainingStep; // counts training forward passes: the dropout masks' counter
+    private readonly double[] _accumulators = new double[AccumulatorLength];
     private int _batch;
-    private double _lossSum; // Σ batch loss × batch size since the running loss was reset
-    private long _lossCount;
 
     /// <summary>Creates the model: Glorot-uniform kernels drawn from <paramref name="seed"/>, zero biases; the seed also keys the dropout masks.</summary>
     public RegularisedClassifier(int seed = 0)
@@ -230,9 +234,9 @@ partial class RegularisedClassifier : global::Gen.IModel
         Losses(y, sampleWeight, batch, training: false, metrics);
     }
 
-    float global::Gen.IModel.RunningLoss => _lossCount == 0 ? 0f : (float)(_lossSum / _lossCount);
+    float global::Gen.IModel.RunningLoss => _accumulators[LossCount] == 0 ? 0f : (float)(_accumulators[LossSum] / _accumulators[LossCount]);
 
-    void global::Gen.IModel.ResetRunningLoss() => (_lossSum, _lossCount) = (0, 0);
+    void global::Gen.IModel.ResetRunningLoss() => global::System.Array.Clear(_accumulators);
 
     void global::Gen.IModel.ReadOutput(global::System.Span<float> predictions)
     {
@@ -251,8 +255,8 @@ partial class RegularisedClassifier : global::Gen.IModel
         var gradient = training ? d.Slice(capacity * Dense3Grad, batch * 10) : default;
         float loss = Loss.Compute(prediction, y, sampleWeight, batch, gradient);
         foreach (var metric in metrics) metric.Update(prediction, y, sampleWeight, batch);
-        _lossSum += (double)loss * batch;
-        _lossCount += batch;
+        _accumulators[LossSum] += (double)loss * batch;
+        _accumulators[LossCount] += batch;
         return loss;
     }
 

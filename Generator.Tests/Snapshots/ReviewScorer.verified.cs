@@ -60,12 +60,16 @@ partial class ReviewScorer : global::Gen.IModel
     private const int TopicTarget = 1; // output topic's targets (B, 1) in y
     private const int AccumulateWidth = 16; // a second gradient for outputs read more than once, added to the first
 
+    // Accumulators: what the steps add up until a log reads it, in double precision.
+    private const int LossSum = 0; // Σ batch loss × batch size since the running loss was reset
+    private const int LossCount = 1; // Σ batch size since then
+    private const int AccumulatorLength = 2;
+
     private readonly float[] _parameters = new float[ParameterLength];
     private readonly float[] _gradients = new float[ParameterLength];
     private readonly global::Gen.BatchArenas _arenas = new(ActivationWidth, DeltaWidth, AccumulateWidth);
+    private readonly double[] _accumulators = new double[AccumulatorLength];
     private int _batch;
-    private double _lossSum; // Σ batch loss × batch size since the running loss was reset
-    private long _lossCount;
 
     /// <summary>Creates the model: Glorot-uniform kernels drawn from <paramref name="seed"/>, zero biases.</summary>
     public ReviewScorer(int seed = 0)
@@ -225,9 +229,9 @@ partial class ReviewScorer : global::Gen.IModel
         Losses(y, sampleWeight, batch, training: false, metrics);
     }
 
-    float global::Gen.IModel.RunningLoss => _lossCount == 0 ? 0f : (float)(_lossSum / _lossCount);
+    float global::Gen.IModel.RunningLoss => _accumulators[LossCount] == 0 ? 0f : (float)(_accumulators[LossSum] / _accumulators[LossCount]);
 
-    void global::Gen.IModel.ResetRunningLoss() => (_lossSum, _lossCount) = (0, 0);
+    void global::Gen.IModel.ResetRunningLoss() => global::System.Array.Clear(_accumulators);
 
     void global::Gen.IModel.ReadOutput(global::System.Span<float> predictions)
     {
@@ -268,8 +272,8 @@ partial class ReviewScorer : global::Gen.IModel
         {
             ((global::Gen.HeadLossMetric)metrics[1]).Add(topicLoss, batch);
         }
-        _lossSum += (double)loss * batch;
-        _lossCount += batch;
+        _accumulators[LossSum] += (double)loss * batch;
+        _accumulators[LossCount] += batch;
         return loss;
     }
 

@@ -37,12 +37,16 @@ partial class SequenceClassifier : global::Gen.IModel
     private const int DenseGrad = 3232; // dense (B, 1)
     private const int DeltaWidth = 3233;
 
+    // Accumulators: what the steps add up until a log reads it, in double precision.
+    private const int LossSum = 0; // Σ batch loss × batch size since the running loss was reset
+    private const int LossCount = 1; // Σ batch size since then
+    private const int AccumulatorLength = 2;
+
     private readonly float[] _parameters = new float[ParameterLength];
     private readonly float[] _gradients = new float[ParameterLength];
     private readonly global::Gen.BatchArenas _arenas = new(ActivationWidth, DeltaWidth);
+    private readonly double[] _accumulators = new double[AccumulatorLength];
     private int _batch;
-    private double _lossSum; // Σ batch loss × batch size since the running loss was reset
-    private long _lossCount;
 
     /// <summary>Creates the model: Glorot-uniform kernels drawn from <paramref name="seed"/>, zero biases.</summary>
     public SequenceClassifier(int seed = 0)
@@ -185,9 +189,9 @@ partial class SequenceClassifier : global::Gen.IModel
         Losses(y, sampleWeight, batch, training: false, metrics);
     }
 
-    float global::Gen.IModel.RunningLoss => _lossCount == 0 ? 0f : (float)(_lossSum / _lossCount);
+    float global::Gen.IModel.RunningLoss => _accumulators[LossCount] == 0 ? 0f : (float)(_accumulators[LossSum] / _accumulators[LossCount]);
 
-    void global::Gen.IModel.ResetRunningLoss() => (_lossSum, _lossCount) = (0, 0);
+    void global::Gen.IModel.ResetRunningLoss() => global::System.Array.Clear(_accumulators);
 
     void global::Gen.IModel.ReadOutput(global::System.Span<float> predictions)
     {
@@ -206,8 +210,8 @@ partial class SequenceClassifier : global::Gen.IModel
         var gradient = training ? d.Slice(capacity * DenseGrad, batch * 1) : default;
         float loss = Loss.Compute(prediction, y, sampleWeight, batch, gradient);
         foreach (var metric in metrics) metric.Update(prediction, y, sampleWeight, batch);
-        _lossSum += (double)loss * batch;
-        _lossCount += batch;
+        _accumulators[LossSum] += (double)loss * batch;
+        _accumulators[LossCount] += batch;
         return loss;
     }
 

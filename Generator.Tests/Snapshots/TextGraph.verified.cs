@@ -67,6 +67,11 @@ partial class TextGraph : global::Gen.IModel
     private const int DeltaWidth = 80;
     private const int AccumulateWidth = 24; // a second gradient for outputs read more than once, added to the first
 
+    // Accumulators: what the steps add up until a log reads it, in double precision.
+    private const int LossSum = 0; // Σ batch loss × batch size since the running loss was reset
+    private const int LossCount = 1; // Σ batch size since then
+    private const int AccumulatorLength = 2;
+
     // State arena: what training updates but the optimizer does not (BatchNormalization's moving statistics).
     private const int BatchNormalizationMovingMean = 0; // batch_normalization moving_mean (3)
     private const int BatchNormalizationMovingVariance = 3; // batch_normalization moving_variance (3)
@@ -76,9 +81,8 @@ partial class TextGraph : global::Gen.IModel
     private readonly float[] _gradients = new float[ParameterLength];
     private readonly float[] _state = new float[StateLength];
     private readonly global::Gen.BatchArenas _arenas = new(ActivationWidth, DeltaWidth, AccumulateWidth);
+    private readonly double[] _accumulators = new double[AccumulatorLength];
     private int _batch;
-    private double _lossSum; // Σ batch loss × batch size since the running loss was reset
-    private long _lossCount;
 
     /// <summary>Creates the model: Glorot-uniform kernels drawn from <paramref name="seed"/>, zero biases.</summary>
     public TextGraph(int seed = 0)
@@ -237,9 +241,9 @@ partial class TextGraph : global::Gen.IModel
         Losses(y, sampleWeight, batch, training: false, metrics);
     }
 
-    float global::Gen.IModel.RunningLoss => _lossCount == 0 ? 0f : (float)(_lossSum / _lossCount);
+    float global::Gen.IModel.RunningLoss => _accumulators[LossCount] == 0 ? 0f : (float)(_accumulators[LossSum] / _accumulators[LossCount]);
 
-    void global::Gen.IModel.ResetRunningLoss() => (_lossSum, _lossCount) = (0, 0);
+    void global::Gen.IModel.ResetRunningLoss() => global::System.Array.Clear(_accumulators);
 
     void global::Gen.IModel.ReadOutput(global::System.Span<float> predictions)
     {
@@ -258,8 +262,8 @@ partial class TextGraph : global::Gen.IModel
         var gradient = training ? d.Slice(capacity * DenseGrad, batch * 2) : default;
         float loss = Loss.Compute(prediction, y, sampleWeight, batch, gradient);
         foreach (var metric in metrics) metric.Update(prediction, y, sampleWeight, batch);
-        _lossSum += (double)loss * batch;
-        _lossCount += batch;
+        _accumulators[LossSum] += (double)loss * batch;
+        _accumulators[LossCount] += batch;
         return loss;
     }
 

@@ -20,10 +20,12 @@ internal enum BufferArena
     Inputs,
     /// <summary>Per sample: the batch of targets y, output by output; the block of per-sample offset k starts at batch × k.</summary>
     Targets,
+    /// <summary>What the steps add up until a log reads it (the running loss), in double precision: absolute offsets.</summary>
+    Accumulators,
 }
 
 /// <summary>What a buffer holds for its owner; a buffer's constant is the owner's name and the role (<c>Dense1Kernel</c>).</summary>
-internal enum BufferRole { Kernel, Recurrent, Bias, MovingMean, MovingVariance, Input, Target, Z, A, Mask, Cache, Scratch, Grad }
+internal enum BufferRole { Kernel, Recurrent, Bias, MovingMean, MovingVariance, Input, Target, Z, A, Mask, Cache, Scratch, Grad, LossSum, LossCount }
 
 /// <summary>
 /// One buffer of the step: its constant's name, the arena it lives in, its owner (a layer's index; −1 − k for input k;
@@ -52,7 +54,8 @@ internal sealed record BufferPlan(
     int StateCount,
     int ActivationWidth,
     int GradientWidth,
-    int AccumulateWidth)
+    int AccumulateWidth,
+    int AccumulatorCount)
 {
     /// <summary>The owner code of buffers that belong to the model rather than to a layer or input.</summary>
     public const int ModelOwner = int.MinValue;
@@ -105,7 +108,7 @@ internal sealed class PlanBuilder
     private readonly List<BufferSpec> _buffers = [];
     private readonly string[] _layerNames;
     private readonly string[] _inputNames;
-    private int _parameters, _state, _activations, _deltas, _inputs, _targets;
+    private int _parameters, _state, _activations, _deltas, _inputs, _targets, _accumulators;
     private int _owner;
 
     public PlanBuilder(ModelSpec model)
@@ -138,9 +141,9 @@ internal sealed class PlanBuilder
     /// <summary>A tensor of <paramref name="width"/> floats per sample in the delta arena.</summary>
     public void Delta(BufferRole role, int width, string comment) => Add(BufferArena.Deltas, role, ref _deltas, width, comment);
 
-    private void Add(BufferArena arena, BufferRole role, ref int next, int length, string comment)
+    private void Add(BufferArena arena, BufferRole role, ref int next, int length, string comment, string elementType = "float")
     {
-        _buffers.Add(new BufferSpec(Name(role), arena, role, _owner, next, length, "float", comment));
+        _buffers.Add(new BufferSpec(Name(role), arena, role, _owner, next, length, elementType, comment));
         next += length;
     }
 
@@ -186,11 +189,15 @@ internal sealed class PlanBuilder
                 _owner = output.Layer;
                 Add(BufferArena.Targets, BufferRole.Target, ref _targets, model.TargetWidth(output), $"output {output.Name}'s targets (B, {model.TargetWidth(output)}) in y");
             }
+        // The running loss: Σ batch loss × batch size and Σ batch size since the last reset.
+        _owner = BufferPlan.ModelOwner;
+        Add(BufferArena.Accumulators, BufferRole.LossSum, ref _accumulators, 1, "Σ batch loss × batch size since the running loss was reset", "double");
+        Add(BufferArena.Accumulators, BufferRole.LossCount, ref _accumulators, 1, "Σ batch size since then", "double");
         foreach (var output in model.Outputs) readers[source[output.Layer]]++;
         int accumulate = 0;
         for (int i = 0; i < n; i++)
             if (readers[i] > 1) accumulate = System.Math.Max(accumulate, model.Layers[i].Width);
         return new BufferPlan(_buffers.ToEquatableArray(), _layerNames.ToEquatableArray(), _inputNames.ToEquatableArray(),
-            source.ToEquatableArray(), needsGradient.ToEquatableArray(), _parameters, _state, _activations, _deltas, accumulate);
+            source.ToEquatableArray(), needsGradient.ToEquatableArray(), _parameters, _state, _activations, _deltas, accumulate, _accumulators);
     }
 }

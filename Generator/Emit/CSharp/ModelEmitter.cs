@@ -122,6 +122,10 @@ internal static class ModelEmitter
         }
         if (plan.AccumulateWidth > 0)
             w.Line($"private const int AccumulateWidth = {Int(plan.AccumulateWidth)}; // a second gradient for outputs read more than once, added to the first");
+        w.Line();
+        w.Line("// Accumulators: what the steps add up until a log reads it, in double precision.");
+        WriteConstants(w, plan, BufferArena.Accumulators);
+        w.Line($"private const int AccumulatorLength = {Int(plan.AccumulatorCount)};");
         if (HasState(model))
         {
             w.Line();
@@ -139,9 +143,8 @@ internal static class ModelEmitter
             w.Line("private readonly ulong _seed;");
             w.Line("private long _trainingStep; // counts training forward passes: the dropout masks' counter");
         }
+        w.Line("private readonly double[] _accumulators = new double[AccumulatorLength];");
         w.Line("private int _batch;");
-        w.Line("private double _lossSum; // Σ batch loss × batch size since the running loss was reset");
-        w.Line("private long _lossCount;");
     }
 
     private static void WriteConstruction(SourceWriter w, ModelSpec model, BufferPlan plan)
@@ -443,9 +446,9 @@ internal static class ModelEmitter
         w.Line("Losses(y, sampleWeight, batch, training: false, metrics);");
         w.Close();
         w.Line();
-        w.Line($"float {G}IModel.RunningLoss => _lossCount == 0 ? 0f : (float)(_lossSum / _lossCount);");
+        w.Line($"float {G}IModel.RunningLoss => _accumulators[LossCount] == 0 ? 0f : (float)(_accumulators[LossSum] / _accumulators[LossCount]);");
         w.Line();
-        w.Line($"void {G}IModel.ResetRunningLoss() => (_lossSum, _lossCount) = (0, 0);");
+        w.Line($"void {G}IModel.ResetRunningLoss() => global::System.Array.Clear(_accumulators);");
         w.Line();
         w.Open($"void {G}IModel.ReadOutput(global::System.Span<float> predictions)");
         w.Line("int batch = _batch, capacity = _arenas.Capacity;");
@@ -521,8 +524,8 @@ internal static class ModelEmitter
                 w.Close();
             }
         }
-        w.Line("_lossSum += (double)loss * batch;");
-        w.Line("_lossCount += batch;");
+        w.Line("_accumulators[LossSum] += (double)loss * batch;");
+        w.Line("_accumulators[LossCount] += batch;");
         w.Line("return loss;");
         w.Close();
     }
